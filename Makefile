@@ -1,0 +1,36 @@
+# Pathways: `make run` opens the app on a demo store; `make test` runs lint, types and the test suite.
+# Both bootstrap a fresh Debian 12 checkout themselves (system packages when root, .venv, the project).
+
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: bootstrap run test lint typecheck pytest bench bundle test-bundle clean screenshots
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+run: bootstrap
+	@unset QT_QPA_PLATFORM; $(VENV)/bin/pathways
+
+lint: bootstrap
+	$(VENV)/bin/ruff check desktop tests bench installer
+
+typecheck: bootstrap
+	$(VENV)/bin/mypy desktop
+
+pytest: bootstrap
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -m "not slow" -p no:cacheprovider
+
+test: lint typecheck pytest
+
+bench: bootstrap
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench.run_all
+
+bundle: bootstrap
+	$(PY) installer/build.py
+
+test-bundle: bootstrap
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -m slow tests/installer
+
+clean:
+	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,27 @@
+"""Errors a user can act on. Each message is one sentence, safe to show, and carries no personal data."""
+
+from __future__ import annotations
+
+
+class PathwaysError(Exception):
+    """Base for every expected, user-facing failure."""
+
+
+class ValidationError(PathwaysError):
+    """Input breaks a rule of the plan (e.g. a Red status without a remedial action)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotFound(PathwaysError):
+    """A plan, period, action or meeting named by the user does not exist (or is ambiguous)."""
+
+
+class PeriodClosed(PathwaysError):
+    """A closed quarter is frozen and cannot be edited."""
+
+
+class DisclosureBlocked(PathwaysError):
+    """An export failed the disclosure check; nothing was written."""

@@ -1,0 +1,43 @@
+"""Schema versions: create at head, upgrade older stores step by step, refuse stores from a newer Pathways."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.command import stamp, upgrade
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def stamp_head(connection: Connection) -> None:
+    stamp(alembic_config(connection), "head")
+
+
+def upgrade_to_head(connection: Connection) -> None:
+    upgrade(alembic_config(connection), "head")

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Bootstrap a fresh checkout: system packages (apt, when root), .venv, the project and its dev tools.
+# Idempotent and quick when nothing changed: the venv is reinstalled only when pyproject.toml changes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Qt offscreen + real windows under Xvfb, fonts (no boxes for glyphs), poppler for PDF checks, venv for Debian's Python.
+APT_PACKAGES=(
+  libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 fonts-dejavu-core
+  libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0
+  libxcb-shape0 xvfb xauth poppler-utils
+)
+
+pick_python() {
+  for candidate in "${PYTHON:-}" python3.11 python3.12 python3.13 python3; do
+    [ -n "$candidate" ] || continue
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
+      echo "$candidate"; return 0
+    fi
+  done
+  return 1
+}
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  PY="$(pick_python || true)"
+  if [ -z "$PY" ]; then
+    missing+=(python3 python3-venv)
+  elif ! "$PY" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    missing+=("$(basename "$PY")-venv")
+  fi
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = "0" ]; then
+    echo "bootstrap: installing system packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "bootstrap: these system packages are needed; install them and run make again:" >&2
+    echo "  sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+PY="$(pick_python)" || { echo "bootstrap: Python 3.11 or newer is needed" >&2; exit 1; }
+STAMP=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -x .venv/bin/python ]; then
+  echo "bootstrap: creating .venv with $PY"
+  "$PY" -m venv .venv
+fi
+if [ ! -f "$STAMP" ]; then
+  echo "bootstrap: installing Pathways and its tools into .venv (about a minute the first time)"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e '.[dev]'
+  rm -f .venv/.installed-*
+  touch "$STAMP"
+fi
