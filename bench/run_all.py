@@ -1,0 +1,65 @@
+"""`make bench`: run every benchmark in bench/, each in a fresh process, and rewrite docs/performance.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHES = [
+    ("store", "Encrypted store vs plain SQLite (issue #2)"),
+    ("startup", "Cold start and memory (issue #9)"),
+    ("ui", "Desktop: unlock to table, filter latency (issue #3)"),
+    ("reports", "Delivery-plan update: build and sign (issue #4)"),
+    ("agenda", "Agenda pack: assemble and sign (issue #7)"),
+    ("importing", "Importing a plan (issue #8)"),
+]
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30 if hasattr(os, "sysconf") else 0
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB; {platform.platform()}; Python {platform.python_version()}"
+
+
+def main() -> int:
+    sections = []
+    failed = 0
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    for name, title in BENCHES:
+        if not (ROOT / "bench" / f"{name}.py").exists():
+            continue
+        print(f"== {name}", file=sys.stderr, flush=True)
+        result = subprocess.run([sys.executable, "-m", f"bench.{name}"], cwd=ROOT, env=env, capture_output=True,
+                                text=True, check=False)
+        body = result.stdout.strip()
+        if result.returncode:
+            failed += 1
+            body += f"\n\n(benchmark failed with exit status {result.returncode}: {result.stderr.strip()[-400:]})"
+        print(body, file=sys.stderr)
+        sections.append(f"## {title}\n\n{body}\n")
+    header = (
+        "# Performance\n\n"
+        f"Measured by `make bench` on {dt.date.today():%d %B %Y}.\n\n"
+        f"Machine: {machine()}.\n\n"
+        "Each figure is a median of repeated runs measured side by side in one run; ratios compare runs made in the "
+        "same process tree minutes apart. Machines are noisy: compare ratios, not absolute numbers across machines.\n"
+    )
+    (ROOT / "docs" / "performance.md").write_text(header + "\n" + "\n".join(sections), encoding="utf-8")
+    print("wrote docs/performance.md", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,8 @@
+"""Bundle entry point (PyInstaller needs a script, not a module)."""
+
+import sys
+
+from desktop.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
