@@ -14,21 +14,24 @@ from desktop.services.errors import PathwaysError
 
 log = logging.getLogger("pathways.cli")
 
-# Each feature area registers its own subcommands.
-REGISTRARS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [store_cmds.register]
+Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+# Each feature area registers its own subcommands, in this order in the help.
+COMMAND_MODULES = ("report_cmds", "profile_cmds", "import_cmds", "meeting_cmds", "indicator_cmds")
 
 
-def _optional_registrars() -> None:
+def registrars() -> list[Registrar]:
     import importlib
 
-    for name in ("report_cmds", "profile_cmds", "import_cmds", "meeting_cmds", "indicator_cmds"):
+    found: list[Registrar] = [store_cmds.register]
+    for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(f"desktop.cli.{name}")
         except ModuleNotFoundError as exc:
             if exc.name != f"desktop.cli.{name}":
                 raise
             continue
-        REGISTRARS.append(module.register)
+        found.append(module.register)
+    return found
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
@@ -39,7 +42,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
     )
     parser.add_argument("--version", action="version", version=f"pathways {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for register in REGISTRARS:
+    for register in registrars():
         register(sub)
     return parser, set(sub.choices)
 
@@ -58,7 +61,6 @@ def _launch_gui(argv: Sequence[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    _optional_registrars()
     parser, commands = build_parser()
     if not argv or argv[0] == "--self-test" or (argv[0] not in commands and not argv[0].startswith("-")):
         return _launch_gui(argv)

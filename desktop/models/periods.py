@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desktop.models.base import Base, utcnow
@@ -41,6 +41,8 @@ class ActionUpdate(Base):
     """One quarterly status return for an action. Append-only: a correction is a newer row, never an edit."""
 
     __tablename__ = "action_update"
+    # Covers "newest update per action within these quarters" without touching the table (rowid is implicit).
+    __table_args__ = (Index("ix_action_update_latest", "period_id", "action_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)

@@ -27,7 +27,7 @@ from desktop.models import (
     UpdateSource,
 )
 from desktop.resources import resource_path
-from desktop.services import periods, plans, updates
+from desktop.services import periods, plans, signing_setup, updates
 from desktop.services.actor import Actor
 
 DEMO_ACTOR = Actor(None, "Pathways demonstration loader")
@@ -79,6 +79,15 @@ def _load_people(session: Session, data: dict[str, Any], reg: _Registry) -> None
             session, DEMO_ACTOR, name=person.get("name"), job_title=person.get("job_title", ""),
             organisation=reg.organisations.get(person.get("organisation") or ""),
         )
+
+
+def _load_signers(session: Session, data: dict[str, Any], reg: _Registry) -> None:
+    """Each demo partnership gets its own signing root and a signing certificate for its coordinator."""
+    for p in data["partnerships"]:
+        partnership = reg.partnerships[p["key"]]
+        signing_setup.ensure_root(session, partnership, actor=DEMO_ACTOR)
+        for key in p.get("signers", []):
+            signing_setup.issue_signer(session, reg.people[key], partnership=partnership, actor=DEMO_ACTOR)
 
 
 def _load_plan(session: Session, data: dict[str, Any], reg: _Registry) -> Plan:
@@ -151,19 +160,31 @@ def build_demo(session: Session, progress: Progress | None = None, folder: Path 
     folder = folder or resource_path("demo")
     reg = _Registry()
     session.add(StoreMeta(key="demonstration", value="true"))
-    _load_people(session, _load(folder / "partnerships.yaml"), reg)
+    people = _load(folder / "partnerships.yaml")
+    _load_people(session, people, reg)
+    _load_signers(session, people, reg)
     loaded = []
     for name in PLAN_FILES:
         loaded.append(_load_plan(session, _load(folder / name), reg))
         if progress:
             progress(0.2, f"Loaded {name}")
+    for hook in EXTRA_LOADERS:
+        hook(session, reg.plans, folder)
     updates_file = folder / "updates.yaml"
     if updates_file.exists():
         _load_updates(session, _load(updates_file), reg, progress)
-    for hook in EXTRA_LOADERS:
-        hook(session, reg.plans, folder)
     return loaded
 
 
-# Later features (indicators, profile appendices, meetings) add their demo data here.
-EXTRA_LOADERS: list[Callable[[Session, dict[str, Plan], Path], None]] = []
+def _load_profiles(session: Session, plans_by_title: dict[str, Plan], folder: Path) -> None:
+    from desktop.services.disclosure.demo import load_demo_profiles
+
+    path = folder / "profiles-hartlepool.yaml"
+    hartlepool = next((p for title, p in plans_by_title.items() if "Hartlepool" in title), None)
+    if path.exists() and hartlepool is not None:
+        load_demo_profiles(session, hartlepool, path)
+
+
+# Feature data (profile appendices, indicators, meetings). They run before the quarters are closed, so each
+# closed quarter's snapshot holds them as a real store's would.
+EXTRA_LOADERS: list[Callable[[Session, dict[str, Plan], Path], None]] = [_load_profiles]

@@ -29,7 +29,7 @@ class RagScheme:
     key: str
     name: str
     statuses: tuple[RagStatus, ...]
-    rollup_rule: str = "A priority or objective takes the worst status of its actions; Grey (not started) is excluded."
+    rollup_rule: str = "A priority or objective takes the worst status of its actions; actions with no update are left out."
 
     def status(self, key: str) -> RagStatus:
         for s in self.statuses:
@@ -88,6 +88,10 @@ _GREEN = RagStatus(
 )
 
 RAG = RagScheme("rag", "Red / Amber / Green", (_RED, _AMBER, _GREEN))
+BRAG_ROLLUP = (
+    "A priority or objective takes the worst status of its actions; Grey (not started) and actions with no update "
+    "are left out, and Blue (complete) counts only when every action is complete."
+)
 
 BRAG = RagScheme(
     "brag",
@@ -102,6 +106,7 @@ BRAG = RagScheme(
             "Not started: not yet due to start; excluded from roll-ups.", severity=-1, in_rollup=False,
         ),
     ),
+    rollup_rule=BRAG_ROLLUP,
 )
 
 FIVE_POINT = RagScheme(
