@@ -39,6 +39,7 @@ from desktop.reports.flowables import (
     rag_cell,
     short_date,
 )
+from desktop.reports.indicators_section import indicator_flowables
 from desktop.reports.plan_table import plan_section
 from desktop.reports.styles import (
     DEMO_NOTICE,
@@ -165,6 +166,13 @@ def build_delivery_update(
     )
     next_section = 4
     story += [NextPageTemplate(PORTRAIT_TEMPLATE), PageBreak()]
+    indicators = data.extra.get("indicators") or []
+    if indicators:
+        report(0.16, "Performance indicators")
+        story += indicator_flowables(indicators, data.rag_scheme, width=portrait_w,
+                                     heading=f"{next_section}. Performance indicators")
+        next_section += 1
+        story += [PageBreak()]
     if appendices:
         story += _appendices(appendices, portrait_w, next_section)
         next_section += 1

@@ -29,6 +29,8 @@ from desktop.models import (
 from desktop.resources import resource_path
 from desktop.services import periods, plans, signing_setup, updates
 from desktop.services.actor import Actor
+from desktop.services.indicator_demo import load_demo_indicators
+from desktop.services.meeting_demo import load_demo_meeting
 
 DEMO_ACTOR = Actor(None, "Pathways demonstration loader")
 PLAN_FILES = ("durham-darlington-2015-18.yaml", "hartlepool-2014-17.yaml")
@@ -69,6 +71,7 @@ def _load_people(session: Session, data: dict[str, Any], reg: _Registry) -> None
             session, DEMO_ACTOR, p["name"], p.get("short_name", ""),
             default_marking=p.get("default_marking", "OFFICIAL"),
             notice_contact=p.get("notice_contact", "the Community Safety Team"),
+            implications_template=p.get("implications_template", "durham_council"),
         )
     for o in data["organisations"]:
         reg.organisations[o["short_name"]] = plans.add_organisation(
@@ -187,4 +190,8 @@ def _load_profiles(session: Session, plans_by_title: dict[str, Plan], folder: Pa
 
 # Feature data (profile appendices, indicators, meetings). They run before the quarters are closed, so each
 # closed quarter's snapshot holds them as a real store's would.
-EXTRA_LOADERS: list[Callable[[Session, dict[str, Plan], Path], None]] = [_load_profiles]
+EXTRA_LOADERS: list[Callable[[Session, dict[str, Plan], Path], None]] = [
+    _load_profiles,
+    load_demo_indicators,
+    load_demo_meeting,
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from desktop.services import audit
 from desktop.services.actor import Actor
 from desktop.services.errors import NotFound, PeriodClosed, ValidationError
 from desktop.services.freeze import freeze_plan
+from desktop.services.indicators import freeze_indicators
 from desktop.services.frozen import PlanSnapshotData
 from desktop.services.updates import latest_update
 
@@ -97,6 +99,9 @@ def close_period(
     previous = PlanSnapshotData.from_json(chain[-1].payload) if chain else None
     closed_at = closed_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     data = freeze_plan(session, plan, period, previous, closed_at=closed_at, closed_by=actor.label)
+    indicators = freeze_indicators(session, plan, as_at=period.end_date)
+    if indicators:
+        data = dataclasses.replace(data, extra={**data.extra, "indicators": indicators})
     payload = data.to_json()
     snap = Snapshot(
         period_id=period.id,

@@ -32,7 +32,7 @@ from desktop.resources import resource_path
 from desktop.services import meetings, plans, signing_setup
 from desktop.services.actor import Actor
 from desktop.services.errors import DisclosureBlocked, ValidationError
-from desktop.services.meeting_demo import load_demo_meeting
+from desktop.services.meeting_demo import demo_meeting
 from desktop.store import Store
 
 STAMP = re.compile(r"(?<!\()Page (\d+)(?! of)")
@@ -379,7 +379,7 @@ def test_cover_report_docx(session: Session, actor: Actor) -> None:
 def test_demo_pack_with_the_delivery_plan_update(demo_store: Store, tmp_path: Path) -> None:
     with demo_store.session() as session:
         plans_by_title = {p.title: p for p in session.scalars(select(Plan))}
-        meeting = load_demo_meeting(session, plans_by_title, resource_path("demo"))
+        meeting = demo_meeting(session, plans_by_title, resource_path("demo"))
         assert meeting is not None
         out = tmp_path / "demo-pack.pdf"
         pack = export_agenda_pack(session, meeting, out, actor=Actor(None, "test"))
