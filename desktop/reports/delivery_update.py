@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     KeepTogether,
     NextPageTemplate,
@@ -656,18 +659,56 @@ def _appendices(appendices: Sequence[PublishedAppendix], width: float, number: i
     return out
 
 
+_NUMERIC = re.compile(r"^[<>~≈*†]?\s*[\d,.\-–%]*\s*[*†]?$")
+
+
+def _numeric_columns(t: PublishedTable) -> list[bool]:
+    """Counts right-aligned, text left-aligned: a column is numeric when every filled cell is a count or a symbol."""
+    out = []
+    for c in range(len(t.columns)):
+        cells = [row[c].strip() for row in t.rows if c < len(row) and row[c].strip()]
+        out.append(c > 0 and bool(cells) and all(_NUMERIC.match(x) for x in cells))
+    return out
+
+
+def _column_widths(t: PublishedTable, numeric: list[bool], width: float) -> list[float]:
+    """Each column at least as wide as its longest word (measured in the font); the rest of the width goes to
+    the text columns in proportion to how long their cells typically are, so labels do not wrap needlessly."""
+    pad = 13.0  # the table's cell padding, both sides, and a little air
+    minimum, weights = [], []
+    for c, heading in enumerate(t.columns):
+        texts = [row[c] + (" †" if (r, c) in t.suppressed else "") for r, row in enumerate(t.rows) if c < len(row)]
+        words = [w for x in [*texts, heading] for w in x.split()] or ["0000"]
+        widest_word = max(stringWidth(w, SANS_BOLD, 7.8) for w in words)
+        widest_text = max((stringWidth(x, SANS_BOLD, 7.8) for x in texts), default=0.0)
+        # Counts and short labels ("Offender 12", "<5 †") are never broken; long text wraps between words.
+        unbroken = numeric[c] or widest_text <= 70
+        minimum.append(max(widest_word, widest_text if unbroken else 0.0) + pad)
+        typical = sorted(stringWidth(x, SANS, 7.8) for x in texts or [heading])[len(texts or [heading]) * 3 // 4]
+        weights.append(0.0 if unbroken else max(0.0, typical + pad - minimum[-1]))
+    spare = width - sum(minimum)
+    if spare <= 0:
+        return [width * m / sum(minimum) for m in minimum]
+    total = sum(weights)
+    if total == 0:  # all numeric: the label column takes what is left
+        weights = [1.0] + [0.0] * (len(minimum) - 1)
+        total = 1.0
+    return [m + spare * w / total for m, w in zip(minimum, weights, strict=True)]
+
+
 def _published_table(t: PublishedTable, width: float) -> list[Flowable]:
     s = styles()
     n = max(1, len(t.columns))
-    first = min(width * 0.4, width * 1.6 / (n + 0.6))
-    rest = (width - first) / max(1, n - 1) if n > 1 else 0
-    widths = [first] + [rest] * (n - 1) if n > 1 else [width]
+    numeric = _numeric_columns(t)
+    widths = _column_widths(t, numeric, width)
     head = s.cell_head.clone("ph", fontName=SANS_BOLD, fontSize=7.8, leading=9.8)
     cell = s.cell.clone("pc", fontName=SANS, fontSize=7.8, leading=9.8, spaceAfter=0)
     num = cell.clone("pn", alignment=2)
     suppressed = cell.clone("ps", fontName=SANS_BOLD, alignment=2, textColor=INK)
     head_num = head.clone("phn", alignment=2)
-    rows: list[list[Any]] = [[Paragraph(esc(c), head_num if i > 0 else head) for i, c in enumerate(t.columns)]]
+    rows: list[list[Any]] = [
+        [Paragraph(esc(c), head_num if numeric[i] else head) for i, c in enumerate(t.columns)]
+    ]
     commands: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
@@ -685,7 +726,7 @@ def _published_table(t: PublishedTable, width: float) -> list[Flowable]:
                 cells.append(Paragraph(f"{esc(text)} †", suppressed))
                 commands.append(("BACKGROUND", (c, r + 1), (c, r + 1), SUPPRESSED_FILL))
             else:
-                style = num if c > 0 else cell
+                style = num if numeric[c] else cell
                 cells.append(Paragraph(f"<b>{esc(text)}</b>" if is_total else esc(text), style))
         rows.append(cells)
         if is_total:
@@ -693,14 +734,15 @@ def _published_table(t: PublishedTable, width: float) -> list[Flowable]:
     table = Table(rows, colWidths=widths, repeatRows=1, style=TableStyle(commands), hAlign="LEFT")
     notes = []
     if t.suppressed:
-        notes.append("† Shaded cells are suppressed or rounded under the disclosure rule below.")
+        notes.append("† Shaded cells are hidden or rounded under the disclosure rule below.")
     if t.note.strip():
         notes.append(t.note.strip())
-    return [
-        Paragraph(esc(t.title), s.caption),
-        table,
-        Paragraph("<br/>".join(esc(n) for n in notes) or " ", s.note),
-    ]
+    caption = Paragraph(esc(t.title), s.caption)
+    note = Paragraph("<br/>".join(esc(n) for n in notes) or " ", s.note)
+    if len(t.rows) <= 30:  # a short table, its caption and the rule under it stay on one page
+        return [KeepTogether([caption, table, note])]
+    # A long table starts where it is, unless too little of the page is left for its caption and a few rows.
+    return [CondPageBreak(45 * mm), caption, table, note]
 
 
 def _notice(n: RedactionNotice, width: float) -> Table:

@@ -26,9 +26,19 @@ def small_plan(store: Store, actor: Actor) -> int:
         plan = plans.add_plan(s, actor, partnership, "Reducing Re-offending Action Plan", rag_scheme="rag")
         obj = plans.add_objective(s, actor, plan, "Objective 1", "Improving pathways out of re-offending")
         pri = plans.add_priority(s, actor, obj, "1.1", "Improve housing pathways for offenders")
-        plans.add_action(s, actor, pri, "1.1a", "Create a Housing Liaison post", leads=[lead],
-                         start_date=dt.date(2014, 4, 1), due_date=dt.date(2014, 9, 30), timescale="September 2014",
-                         status=ActionStatus.IN_PROGRESS, pathways=["Accommodation"])
+        plans.add_action(
+            s,
+            actor,
+            pri,
+            "1.1a",
+            "Create a Housing Liaison post",
+            leads=[lead],
+            start_date=dt.date(2014, 4, 1),
+            due_date=dt.date(2014, 9, 30),
+            timescale="September 2014",
+            status=ActionStatus.IN_PROGRESS,
+            pathways=["Accommodation"],
+        )
         plans.add_action(s, actor, pri, "1.1b", "Develop supported housing", leads=[lead])
         periods.add_period(s, actor, plan, "2014/15 Q1", dt.date(2014, 4, 1), dt.date(2014, 6, 30))
         periods.add_period(s, actor, plan, "2014/15 Q2", dt.date(2014, 7, 1), dt.date(2014, 9, 30))
@@ -48,10 +58,25 @@ def test_red_needs_remedial_action_and_owner(store: Store, actor: Actor, small_p
             record_update(s, actor, action, q1, rag="red", commentary="Funding not yet agreed")
         assert err.value.field == "remedial_action"
         with pytest.raises(ValidationError, match="owner"):
-            record_update(s, actor, action, q1, rag="red", commentary="Funding not yet agreed",
-                          remedial_action="Escalate to the SHP")
-        update = record_update(s, actor, action, q1, rag="red", commentary="Funding not yet agreed",
-                               remedial_action="Escalate to the SHP", remedial_owner=action.primary_lead)
+            record_update(
+                s,
+                actor,
+                action,
+                q1,
+                rag="red",
+                commentary="Funding not yet agreed",
+                remedial_action="Escalate to the SHP",
+            )
+        update = record_update(
+            s,
+            actor,
+            action,
+            q1,
+            rag="red",
+            commentary="Funding not yet agreed",
+            remedial_action="Escalate to the SHP",
+            remedial_owner=action.primary_lead,
+        )
         assert update.rag == "red"
 
 
@@ -89,8 +114,16 @@ def test_quarters_close_in_order(store: Store, actor: Actor, small_plan: int) ->
 def test_suggested_rag_is_recorded_beside_the_chosen_one(store: Store, actor: Actor, small_plan: int) -> None:
     with store.session() as s:
         _, action, _, q2 = _ctx(s, small_plan)
-        update = record_update(s, actor, action, q2, rag="green", commentary="We think it is fine",
-                               percent_complete=50, as_at=dt.date(2014, 10, 15))
+        update = record_update(
+            s,
+            actor,
+            action,
+            q2,
+            rag="green",
+            commentary="We think it is fine",
+            percent_complete=50,
+            as_at=dt.date(2014, 10, 15),
+        )
         assert update.rag == "green"
         assert update.suggested_rag == "red"
         assert "Overdue" in update.suggestion_reason
@@ -99,8 +132,16 @@ def test_suggested_rag_is_recorded_beside_the_chosen_one(store: Store, actor: Ac
 def test_direction_of_travel_and_rollup(store: Store, actor: Actor, small_plan: int) -> None:
     with store.session() as s:
         plan, action, q1, q2 = _ctx(s, small_plan)
-        record_update(s, actor, action, q1, rag="amber", commentary="Delayed", remedial_action="Re-advertise",
-                      remedial_owner=action.primary_lead)
+        record_update(
+            s,
+            actor,
+            action,
+            q1,
+            rag="amber",
+            commentary="Delayed",
+            remedial_action="Re-advertise",
+            remedial_owner=action.primary_lead,
+        )
         periods.close_period(s, actor, q1)
         record_update(s, actor, action, q2, rag="green", commentary="Appointed")
         rows = {r.code: r for r in action_rows(s, plan.id)}

@@ -230,10 +230,22 @@ def _unpublished_counts(table: CountTable, rule: DisclosureRule) -> HeldTable:
     return HeldTable(table.title, columns, rows, marked)
 
 
+def count_band(count: int) -> str:
+    """Offence counts are published in bands: an exact record ("Burglary 6; Shoplifting 1") is itself a
+    fingerprint that someone who knows an offender's history could match, whatever the age band and district."""
+    if count <= 1:
+        return "1"
+    if count <= 4:
+        return "2–4"
+    if count <= 9:
+        return "5–9"
+    return "10+"
+
+
 def _attributes(person: SubjectFacts) -> tuple[str, str, str]:
     return (
         ", ".join(flag_label(f) for f in person.flags),
-        "; ".join(f"{name} {count}" for name, count in person.offences),
+        "; ".join(f"{name} ({count_band(count)})" for name, count in person.offences),
         "; ".join(person.needs),
     )
 
