@@ -10,7 +10,7 @@ bootstrap:
 	@bash scripts/bootstrap.sh
 
 run: bootstrap
-	@unset QT_QPA_PLATFORM; $(VENV)/bin/pathways
+	@$(PY) -m desktop.app --demo
 
 lint: bootstrap
 	$(VENV)/bin/ruff check desktop tests bench installer

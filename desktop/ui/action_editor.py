@@ -1,0 +1,404 @@
+"""The action editor: every field of an action, its leads and pathways, and its update history as a timeline.
+
+The dialog only gathers what the user typed; :class:`ActionEditorController` hands it to ``services.plans`` (which
+holds every rule) and turns a ``ValidationError`` into a message beside the field it names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.models import Action, ActionStatus, Organisation, Person, Priority
+from desktop.services import plans
+from desktop.services.errors import PathwaysError, ValidationError
+from desktop.services.rag import scheme as rag_scheme
+from desktop.services.readmodels import ActionDetail, PlanData, action_detail
+from desktop.settings import EDITOR_GEOMETRY
+from desktop.ui.undo import ActionEditCommand, ActionState, AddActionCommand, UndoStack, apply_action_state
+from desktop.ui.widgets import (
+    FieldError,
+    LeadsEditor,
+    OptionalDateEdit,
+    TagPicker,
+    TimelineView,
+    add_shortcut,
+    fit_to_screen,
+    heading_label,
+)
+from desktop.ui.workspace import Change, Workspace
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    action_id: int | None
+    field: str | None = None
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.action_id is not None and not self.message
+
+
+class ActionEditorController:
+    """Loads an action for editing and saves the form through the services (with undo)."""
+
+    def __init__(self, workspace: Workspace, stack: UndoStack) -> None:
+        self.workspace = workspace
+        self.stack = stack
+        self.detail: ActionDetail | None = None
+
+    def load(self, action_id: int | None) -> ActionDetail | None:
+        if action_id is None:
+            self.detail = None
+        else:
+            with self.workspace.session() as session:
+                self.detail = action_detail(session, action_id)
+        return self.detail
+
+    def save(self, priority_id: int | None, state: ActionState, reason: str) -> SaveResult:
+        try:
+            if self.detail is None:
+                return self._add(priority_id, state, reason)
+            return self._edit(self.detail, state, reason)
+        except ValidationError as exc:
+            return SaveResult(None, exc.field, str(exc))
+        except PathwaysError as exc:
+            return SaveResult(None, None, str(exc))
+
+    def _add(self, priority_id: int | None, state: ActionState, reason: str) -> SaveResult:
+        if priority_id is None:
+            return SaveResult(None, "priority", "Choose the priority this action belongs to.")
+        f = state.fields
+        with self.workspace.session() as session:
+            priority = session.get(Priority, priority_id)
+            if priority is None:
+                return SaveResult(None, "priority", "That priority no longer exists.")
+            org = session.get(Organisation, f["lead_organisation_id"]) if f.get("lead_organisation_id") else None
+            action = plans.add_action(
+                session, self.workspace.actor, priority, f["code"], f["text"],
+                progress_measures=str(f["progress_measures"]).splitlines(),
+                expected_outcome=f["expected_outcome"],
+                leads=[p for p in (session.get(Person, pid) for pid in state.lead_ids) if p is not None],
+                lead_organisation=org, resources=f["resources"], start_date=f["start_date"],
+                due_date=f["due_date"], timescale=f["timescale"], status=f["status"],
+                pathways=list(state.pathways), reason=reason,
+            )
+            new_id = action.id
+        command = AddActionCommand(self.stack, f"Add action {f['code'] or ''}".strip(), new_id, priority_id, state)
+        self.stack.push_applied(command)
+        self.workspace.apply(Change(action_ids=frozenset({new_id})))
+        return SaveResult(new_id)
+
+    def _edit(self, detail: ActionDetail, state: ActionState, reason: str) -> SaveResult:
+        before = ActionState(detail.fields(), detail.lead_ids, detail.pathways)
+        if before == state:
+            return SaveResult(detail.id)
+        with self.workspace.session() as session:
+            action = session.get(Action, detail.id)
+            if action is None:
+                return SaveResult(None, None, "That action no longer exists.")
+            apply_action_state(session, self.workspace.actor, action, state, before, reason)
+        changed = [k for k, v in state.fields.items() if before.fields.get(k) != v]
+        if state.lead_ids != before.lead_ids:
+            changed.append("leads")
+        if state.pathways != before.pathways:
+            changed.append("pathways")
+        text = f"Edit {detail.code or 'action'}: " + ", ".join(c.replace("_id", "").replace("_", " ") for c in changed)
+        self.stack.push_applied(ActionEditCommand(self.stack, text, detail.id, before, state))
+        self.workspace.apply(Change(action_ids=frozenset({detail.id})))
+        return SaveResult(detail.id)
+
+
+def _text_edit(name: str, accessible: str, lines: int = 3) -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setObjectName(name)
+    edit.setAccessibleName(accessible)
+    edit.setTabChangesFocus(True)
+    height = edit.fontMetrics().lineSpacing() * lines + 14
+    edit.setFixedHeight(height)
+    return edit
+
+
+class ActionEditor(QDialog):
+    """Signals:
+        saved(int): the action was saved (its id).
+    """
+
+    saved = Signal(int)
+
+    def __init__(self, workspace: Workspace, stack: UndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("action_editor")
+        self.setWindowTitle("Action")
+        self.setSizeGripEnabled(True)
+        self.controller = ActionEditorController(workspace, stack)
+        self.workspace = workspace
+
+        self.heading = heading_label("New action")
+        self.context = QLabel()
+        self.context.setObjectName("subtle")
+        self.context.setWordWrap(True)
+
+        self.priority = QComboBox()
+        self.priority.setObjectName("priority")
+        self.priority.setAccessibleName("Priority")
+        self.priority.setMinimumContentsLength(30)
+        self.priority.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.priority_text = QLabel()
+        self.priority_text.setObjectName("priority_text")
+        self.priority_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.code = QLineEdit()
+        self.code.setObjectName("code")
+        self.code.setAccessibleName("Code")
+        self.code.setMaxLength(40)
+        self.code.setMaximumWidth(160)
+        self.text = _text_edit("text", "Action", 3)
+        self.measures = _text_edit("progress_measures", "Progress measures, one per line", 3)
+        self.outcome = _text_edit("expected_outcome", "Expected outcome", 2)
+        self.leads = LeadsEditor()
+        self.organisation = QComboBox()
+        self.organisation.setObjectName("lead_organisation")
+        self.organisation.setAccessibleName("Lead organisation")
+        self.resources = QLineEdit()
+        self.resources.setObjectName("resources")
+        self.resources.setAccessibleName("Resources")
+        self.start = OptionalDateEdit()
+        self.start.setObjectName("start_date")
+        self.start.setAccessibleName("Start date")
+        self.due = OptionalDateEdit()
+        self.due.setObjectName("due_date")
+        self.due.setAccessibleName("Due date")
+        self.timescale = QLineEdit()
+        self.timescale.setObjectName("timescale")
+        self.timescale.setAccessibleName("Timescale as written in the plan")
+        self.timescale.setPlaceholderText("As the plan words it: “End May 2014”, “ongoing”")
+        self.status = QComboBox()
+        self.status.setObjectName("status")
+        self.status.setAccessibleName("Status")
+        for status in ActionStatus:
+            self.status.addItem(status.label, status)
+        self.pathways = TagPicker()
+        self.pathways.setAccessibleName("Critical pathways")
+        self.reason = QLineEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setAccessibleName("Reason for the change")
+        self.reason.setPlaceholderText("Optional; recorded in the audit trail")
+
+        self.errors: dict[str, FieldError] = {}
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.setVerticalSpacing(8)
+        self._row(form, "P&riority", self.priority, "priority")
+        form.addRow(QLabel("Priority"), self.priority_text)
+        self.form = form
+        self._row(form, "&Code", self.code, "code")
+        self._row(form, "&Action", self.text, "text")
+        self._row(form, "Progress &measures", self.measures, "progress_measures")
+        self._row(form, "E&xpected outcome", self.outcome, "expected_outcome")
+        self._row(form, "&Lead officers", self.leads, "leads", buddy=self.leads.chooser)
+        self._row(form, "Lead or&ganisation", self.organisation, "lead_organisation_id")
+        self._row(form, "R&esources", self.resources, "resources")
+        dates = QHBoxLayout()
+        dates.setSpacing(8)
+        dates.addWidget(self.start)
+        due_label = QLabel("&Due")
+        due_label.setBuddy(self.due)
+        dates.addWidget(due_label)
+        dates.addWidget(self.due)
+        dates.addStretch(1)
+        dates_widget = QWidget()
+        dates_widget.setLayout(dates)
+        dates.setContentsMargins(0, 0, 0, 0)
+        self._row(form, "S&tart", dates_widget, "start_date", buddy=self.start)
+        self.errors["due_date"] = self.errors["start_date"]
+        self._row(form, "T&imescale", self.timescale, "timescale")
+        self._row(form, "&Status", self.status, "status")
+        self._row(form, "Critical &pathways", self.pathways, "pathways")
+        self._row(form, "Reason for c&hange", self.reason, "reason")
+
+        form_widget = QWidget()
+        form_widget.setObjectName("editor_form")
+        form_widget.setLayout(form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(form_widget)
+
+        self.timeline = TimelineView()
+        history = QWidget()
+        history_layout = QVBoxLayout(history)
+        history_layout.setContentsMargins(8, 0, 0, 0)
+        history_heading = heading_label("Update &history")
+        history_heading.setBuddy(self.timeline)
+        history_layout.addWidget(history_heading)
+        history_layout.addWidget(self.timeline, 1)
+        self.history_panel = history
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(history)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([640, 420])
+        self.splitter.setChildrenCollapsible(False)
+
+        self.general_error = FieldError()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setToolTip("Save (Ctrl+S)")
+        self.buttons.accepted.connect(self._on_save)
+        self.buttons.rejected.connect(self.reject)
+        add_shortcut(self, QKeySequence.StandardKey.Save, self._on_save)
+        add_shortcut(self, QKeySequence("Ctrl+Return"), self._on_save)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 12)
+        layout.setSpacing(8)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.context)
+        layout.addWidget(self.splitter, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.general_error, 1)
+        bottom.addWidget(self.buttons)
+        layout.addLayout(bottom)
+        fit_to_screen(self, 1080, 760)
+        geometry = workspace.settings.get(EDITOR_GEOMETRY)
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        self.finished.connect(lambda _: workspace.settings.set(EDITOR_GEOMETRY, self.saveGeometry()))
+
+    def _row(self, form: QFormLayout, text: str, field: QWidget, key: str, buddy: QWidget | None = None) -> None:
+        label = QLabel(text)
+        label.setBuddy(buddy or field)
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(field)
+        error = FieldError(buddy or field)
+        column.addWidget(error)
+        self.errors[key] = error
+        form.addRow(label, box)
+
+    # ---- filling
+
+    def edit_action(self, action_id: int | None, data: PlanData, priority_id: int | None = None) -> None:
+        """Show ``action_id`` (or a blank new action under ``priority_id``)."""
+        detail = self.controller.load(action_id)
+        self.priority.clear()
+        for objective in data.structure:
+            for priority in objective.priorities:
+                label = f"{objective.code} › {priority.code}  {' '.join(priority.text.split())}"
+                self.priority.addItem(label if len(label) < 90 else label[:88] + "…", priority.id)
+                self.priority.setItemData(self.priority.count() - 1, priority.text, Qt.ItemDataRole.ToolTipRole)
+        wanted = detail.priority_id if detail else priority_id
+        self.priority.setCurrentIndex(max(0, self.priority.findData(wanted)) if wanted is not None else 0)
+        # A new action chooses its priority; an existing one shows where it sits (actions do not move).
+        self.form.setRowVisible(0, detail is None)
+        self.form.setRowVisible(self.priority_text, detail is not None)
+        if detail is not None:
+            home = next((o for o in data.structure if o.id == detail.objective_id), None)
+            place = next((p for p in home.priorities if p.id == detail.priority_id), None) if home else None
+            where = f"{home.code} {' '.join(home.title.split())}" if home else ""
+            text = f"{where}\n{place.code}  {' '.join(place.text.split())}" if place else where
+            self.priority_text.setToolTip(text)
+            self.priority_text.setText("\n".join(line if len(line) <= 80 else line[:79] + "…"
+                                                 for line in text.splitlines()))
+        self.organisation.clear()
+        self.organisation.addItem("None", None)
+        for org in data.organisations:
+            self.organisation.addItem(org.display_name, org.id)
+        scheme = rag_scheme(data.plan.rag_scheme)
+        if detail is None:
+            self.setWindowTitle("New action")
+            self.heading.setText("New action")
+            self.context.setText(f"In {data.plan.title}")
+            for widget in (self.code, self.resources, self.timescale, self.reason):
+                widget.clear()
+            for edit in (self.text, self.measures, self.outcome):
+                edit.clear()
+            self.leads.set_people(data.people, ())
+            self.organisation.setCurrentIndex(0)
+            self.start.set_value(None)
+            self.due.set_value(None)
+            self.status.setCurrentIndex(0)
+            self.pathways.set_tags(data.pathways, ())
+            self.timeline.set_entries((), scheme)
+            self.history_panel.setVisible(False)
+        else:
+            self.setWindowTitle(f"Action {detail.code}")
+            self.heading.setText(f"Action {detail.code}".strip())
+            self.context.setText(data.plan.title)
+            self.code.setText(detail.code)
+            self.text.setPlainText(detail.text)
+            self.measures.setPlainText("\n".join(detail.progress_measures))
+            self.outcome.setPlainText(detail.expected_outcome)
+            self.leads.set_people(data.people, detail.lead_ids)
+            self.organisation.setCurrentIndex(max(0, self.organisation.findData(detail.lead_organisation_id))
+                                              if detail.lead_organisation_id else 0)
+            self.resources.setText(detail.resources)
+            self.start.set_value(detail.start_date)
+            self.due.set_value(detail.due_date)
+            self.timescale.setText(detail.timescale)
+            self.status.setCurrentIndex(max(0, self.status.findData(detail.status)))
+            self.pathways.set_tags(data.pathways, detail.pathways)
+            self.reason.clear()
+            self.timeline.set_entries(detail.history, scheme)
+            self.history_panel.setVisible(True)
+        self._clear_errors()
+        (self.priority if detail is None else self.code).setFocus()
+
+    def state(self) -> ActionState:
+        fields: dict[str, Any] = {
+            "code": self.code.text().strip(),
+            "text": self.text.toPlainText().strip(),
+            "progress_measures": "\n".join(m.strip() for m in self.measures.toPlainText().splitlines() if m.strip()),
+            "expected_outcome": self.outcome.toPlainText().strip(),
+            "lead_organisation_id": self.organisation.currentData(),
+            "resources": self.resources.text().strip(),
+            "start_date": self.start.value(),
+            "due_date": self.due.value(),
+            "timescale": self.timescale.text().strip(),
+            "status": self.status.currentData(),
+        }
+        return ActionState(fields, self.leads.lead_ids(), tuple(self.pathways.chosen()))
+
+    # ---- saving
+
+    def _clear_errors(self) -> None:
+        for error in self.errors.values():
+            error.clear_message()
+        self.general_error.clear_message()
+
+    def _on_save(self) -> None:
+        self._clear_errors()
+        result = self.controller.save(self.priority.currentData(), self.state(), self.reason.text().strip())
+        if not result.ok:
+            target = self.errors.get(result.field or "")
+            (target or self.general_error).show_message(result.message)
+            field = self.findChild(QWidget, result.field or "")
+            if field is not None:
+                field.setFocus()
+            return
+        assert result.action_id is not None
+        self.saved.emit(result.action_id)
+        self.accept()

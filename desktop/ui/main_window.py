@@ -1,0 +1,999 @@
+"""The main window: the unlock screen until a store is open, then the workspace (plan, my actions, dashboard,
+quarters, people) with menus, toolbar and status bar.
+
+Locking (Ctrl+L or the idle timer) closes the store, drops its key and the loaded data, hides open dialogs behind the
+unlock screen, and remembers where the user was; unlocking the same store puts them back there.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import __version__, paths
+from desktop.services.errors import PathwaysError
+from desktop.services.readmodels import PlanData
+from desktop.settings import IDLE_LOCK_MINUTES, LAST_VIEW, MAIN_GEOMETRY, MAIN_STATE, Settings
+from desktop.store.errors import WrongPassphrase
+from desktop.ui import features
+from desktop.ui.action_editor import ActionEditor
+from desktop.ui.dashboard import DashboardView
+from desktop.ui.dialog_service import DialogService
+from desktop.ui.forms import (
+    FormDialog,
+    objective_dialog,
+    organisation_dialog,
+    period_dialog,
+    person_dialog,
+    plan_dialog,
+    preferences_dialog,
+    priority_dialog,
+    who_am_i_dialog,
+)
+from desktop.ui.icons import icon
+from desktop.ui.idle import IdleWatcher
+from desktop.ui.my_actions import MyActionsView
+from desktop.ui.people_view import PeopleView
+from desktop.ui.plan_view import PlanView, fill_column_menu
+from desktop.ui.quarters_view import CloseQuarterDialog, QuartersView
+from desktop.ui.tasks import Cancelled, TaskRunner
+from desktop.ui.undo import UndoStack
+from desktop.ui.unlock import UnlockScreen
+from desktop.ui.update_dialog import UpdateDialog
+from desktop.ui.workspace import Change, Workspace
+
+log = logging.getLogger("pathways.ui")
+
+VIEW_PLAN = "plan"
+VIEW_MINE = "my_actions"
+VIEW_DASHBOARD = "dashboard"
+VIEW_QUARTERS = "quarters"
+VIEW_PEOPLE = "people"
+
+# (menu path, shortcut, what it does): the Help › Keyboard shortcuts table and the user guide show these.
+SHORTCUTS: tuple[tuple[str, str, str], ...] = (
+    ("File › Open store…", "Ctrl+O", "Choose a store file to unlock"),
+    ("File › New store…", "Ctrl+Shift+N", "Create an encrypted store"),
+    ("File › Lock now", "Ctrl+L", "Close the store and drop its key; unlocking returns you here"),
+    ("File › Close store", "Ctrl+W", "Close the store and go back to the unlock screen"),
+    ("File › Quit", "Ctrl+Q", "Quit Pathways"),
+    ("Edit › Undo / Redo", "Ctrl+Z / Ctrl+Shift+Z", "Undo or redo an edit (each is audited)"),
+    ("Edit › New action…", "Ctrl+N", "Add an action to the selected priority"),
+    ("Edit › Edit action…", "Ctrl+E or Enter", "Open the selected action in the editor"),
+    ("Edit › Find", "Ctrl+F", "Search the action table"),
+    ("Edit › Clear filters", "Ctrl+Shift+F", "Show every action again"),
+    ("View › Plan … People", "Ctrl+1 … Ctrl+5", "Switch screens"),
+    ("View › Refresh", "F5", "Reload the plan from the store"),
+    ("Quarter › Record update…", "Ctrl+U", "Record this quarter's update for the selected action"),
+    ("Quarter › Next action needing an update", "Ctrl+Shift+U", "Go through every action still awaiting an update"),
+    ("Record update › Save and next", "Ctrl+Enter", "Save this update and show the next action"),
+    ("Record update › RAG", "R, A, G… (the status letters)", "Pick the RAG status while the RAG buttons have focus"),
+    ("Tools › Preferences…", "Ctrl+,", "Idle lock time"),
+    ("Help › Keyboard shortcuts", "F1", "This list"),
+)
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Where the user was when the store locked."""
+
+    path: Path
+    view: str
+    plan_id: int | None
+    action_id: int | None
+    scope: tuple[int | None, int | None]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings, *, dialogs: DialogService | None = None, runner: TaskRunner | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self.setWindowTitle("Pathways")
+        self.settings = settings
+        self.dialogs = dialogs or DialogService(self)
+        self.runner = runner or TaskRunner(self)
+        self.workspace = Workspace(settings, self.runner, self)
+        self.undo = UndoStack(self.workspace, self)
+        self.idle = IdleWatcher(settings.idle_lock_minutes() * 60_000, self)
+        self.commands: dict[str, QAction] = {}  # every command by key (tests and features reach them here)
+        self.action_editor: ActionEditor | None = None
+        self.update_dialog: UpdateDialog | None = None
+        self.form: QDialog | None = None  # the small form open now (tests reach it here)
+        self._resume: Resume | None = None
+        self._hidden: list[QWidget] = []
+        self._stale: set[str] = set()  # screens to refresh when next shown (only the visible one refreshes at once)
+
+        # ---- screens
+        self.unlock = UnlockScreen()
+        self.plan_view = PlanView(settings)
+        self.my_actions = MyActionsView(settings)
+        self.dashboard = DashboardView(self.workspace)
+        self.quarters = QuartersView(self.workspace)
+        self.people = PeopleView(settings)
+        self.views = QStackedWidget()
+        self.views.setObjectName("views")
+        self._view_widgets: dict[str, QWidget] = {
+            VIEW_PLAN: self.plan_view, VIEW_MINE: self.my_actions, VIEW_DASHBOARD: self.dashboard,
+            VIEW_QUARTERS: self.quarters, VIEW_PEOPLE: self.people,
+        }
+        for key in ("meetings", "indicators"):
+            factory = features.view_factory(key)
+            if factory is not None:
+                self._view_widgets[key] = factory(self)
+        for widget in self._view_widgets.values():
+            self.views.addWidget(widget)
+        self.root = QStackedWidget()
+        self.root.setObjectName("root")
+        self.root.addWidget(self.unlock)
+        self.root.addWidget(self.views)
+        self.setCentralWidget(self.root)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        self._connect()
+        self._restore_window()
+        self._update_actions()
+
+    # ------------------------------------------------------------------ building
+
+    def _action(self, key: str, text: str, slot: Callable[[], object] | None = None, *,
+                shortcut: str | QKeySequence | QKeySequence.StandardKey = "", icon_name: str = "", tip: str = "",
+                checkable: bool = False) -> QAction:
+        action = QAction(icon(icon_name) if icon_name else QIcon(), text, self)
+        action.setObjectName(f"action_{key}")
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        plain = text.replace("&", "").rstrip("…")
+        action.setToolTip(f"{plain} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+                          if shortcut else plain)
+        if tip:
+            action.setStatusTip(tip)
+        action.setCheckable(checkable)
+        if slot is not None:
+            action.triggered.connect(lambda *_: slot())
+        self.addAction(action)
+        self.commands[key] = action
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        a("new_store", "&New store…", self._on_new_store, shortcut="Ctrl+Shift+N", icon_name="new-store",
+          tip="Create an encrypted store")
+        a("open_store", "&Open store…", self._on_open_store, shortcut=QKeySequence.StandardKey.Open,
+          icon_name="open", tip="Choose a store file to unlock")
+        a("new_plan", "New &plan…", self.new_plan, icon_name="plan", tip="Add a delivery plan to this store")
+        a("lock", "&Lock now", self.lock_now, shortcut="Ctrl+L", icon_name="lock",
+          tip="Close the store and drop its key; unlocking returns you here")
+        a("close_store", "&Close store", self.close_store, shortcut=QKeySequence.StandardKey.Close)
+        a("quit", "&Quit", self.close, shortcut=QKeySequence.StandardKey.Quit)
+        undo = self.undo.createUndoAction(self, "&Undo")
+        undo.setObjectName("action_undo")
+        undo.setIcon(icon("undo"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo.createRedoAction(self, "&Redo")
+        redo.setObjectName("action_redo")
+        redo.setIcon(icon("redo"))
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.addAction(undo)
+        self.addAction(redo)
+        self.commands["undo"], self.commands["redo"] = undo, redo
+        a("new_action", "New &action…", self.new_action, shortcut=QKeySequence.StandardKey.New, icon_name="add",
+          tip="Add an action to the selected priority")
+        a("edit_action", "&Edit action…", self.edit_selected, shortcut="Ctrl+E", icon_name="edit",
+          tip="Open the selected action in the editor")
+        a("new_objective", "New ob&jective…", self.new_objective, tip="Add an objective to the plan")
+        a("new_priority", "New p&riority…", self.new_priority, tip="Add a priority to the selected objective")
+        a("edit_node", "Edit objective or priorit&y…", self.edit_node,
+          tip="Edit the objective or priority selected in the navigator")
+        a("find", "&Find", self.focus_search, shortcut=QKeySequence.StandardKey.Find, icon_name="search")
+        a("clear_filters", "C&lear filters", self.plan_view.filters.clear, shortcut="Ctrl+Shift+F",
+          icon_name="filter-clear")
+        group = QActionGroup(self)
+        for n, (key, text, icon_name) in enumerate(((VIEW_PLAN, "&Plan", "plan"), (VIEW_MINE, "&My actions",
+                                                     "my-actions"),
+                                                    (VIEW_DASHBOARD, "&Dashboard", "dashboard"),
+                                                    (VIEW_QUARTERS, "&Quarters", "quarters"),
+                                                    (VIEW_PEOPLE, "P&eople", "people")), start=1):
+            action = a(f"view_{key}", text, lambda key=key: self.show_view(key),  # type: ignore[misc]
+                       shortcut=f"Ctrl+{n}", icon_name=icon_name, checkable=True)
+            group.addAction(action)
+        a("refresh", "&Refresh", self.refresh, shortcut=QKeySequence.StandardKey.Refresh, icon_name="refresh")
+        a("record_update", "Record &update…", self.record_update_selected, shortcut="Ctrl+U",
+          icon_name="record-update", tip="Record this quarter's update for the selected action")
+        a("next_update", "&Next action needing an update", self.update_next, shortcut="Ctrl+Shift+U",
+          icon_name="next", tip="Go through every action still awaiting an update, one after another")
+        a("open_quarter", "&Open a new quarter…", self.open_quarter, icon_name="quarter-open")
+        a("close_quarter", "&Close quarter…", self.close_quarter, icon_name="quarter-close")
+        a("who_am_i", "&Who am I…", self.choose_person, icon_name="person",
+          tip="Choose which of the store's people you are")
+        a("preferences", "&Preferences…", self.preferences, shortcut=QKeySequence.StandardKey.Preferences,
+          icon_name="preferences")
+        if self.commands["preferences"].shortcut().isEmpty():
+            self.commands["preferences"].setShortcut(QKeySequence("Ctrl+,"))
+        a("shortcuts", "&Keyboard shortcuts", self.show_shortcuts, shortcut=QKeySequence.StandardKey.HelpContents,
+          icon_name="help")
+        a("about", "&About Pathways", self.about)
+        for f in features.FEATURES:
+            action = a(f"feature_{f.key}", f.text, lambda f=f: self._run_feature(f.key),  # type: ignore[misc]
+                       icon_name=f.icon, shortcut=f.shortcut, tip=f.description)
+            if f.menu == "view":
+                action.setCheckable(features.view_factory(f.key) is not None)
+                if action.isCheckable():
+                    group.addAction(action)
+            if not features.available(f.key):
+                action.setToolTip(features.COMING_LATER)
+                action.setStatusTip(f"{f.description} — {features.COMING_LATER.lower()}")
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        m = self.commands
+
+        def menu(title: str) -> QMenu:
+            created = bar.addMenu(title)
+            created.setToolTipsVisible(True)
+            return created
+
+        file = menu("&File")
+        file.addActions([m["new_store"], m["open_store"]])
+        self.recent_menu = file.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file.addSeparator()
+        file.addActions([m["new_plan"], m["feature_import_plan"]])
+        file.addSeparator()
+        file.addActions([m["lock"], m["close_store"]])
+        file.addSeparator()
+        file.addAction(m["quit"])
+        edit = menu("&Edit")
+        edit.addActions([m["undo"], m["redo"]])
+        edit.addSeparator()
+        edit.addActions([m["new_action"], m["edit_action"], m["new_objective"], m["new_priority"], m["edit_node"]])
+        edit.addSeparator()
+        edit.addActions([m["find"], m["clear_filters"]])
+        view = menu("&View")
+        view.addActions([m[f"view_{k}"] for k in (VIEW_PLAN, VIEW_MINE, VIEW_DASHBOARD, VIEW_QUARTERS, VIEW_PEOPLE)])
+        view.addActions([m["feature_meetings"], m["feature_indicators"]])
+        view.addSeparator()
+        self.columns_menu = view.addMenu("Action table &columns")
+        self.columns_menu.aboutToShow.connect(lambda: fill_column_menu(self.columns_menu, self.plan_view.table))
+        view.addAction(m["refresh"])
+        quarter = menu("&Quarter")
+        quarter.addActions([m["record_update"], m["next_update"]])
+        quarter.addSeparator()
+        quarter.addActions([m["open_quarter"], m["close_quarter"]])
+        quarter.addSeparator()
+        quarter.addAction(m["feature_lead_returns"])
+        export = menu("E&xport")
+        export.addActions([m["feature_export_update"], m["feature_export_spreadsheet"]])
+        tools = menu("&Tools")
+        tools.addActions([m["who_am_i"], m["preferences"]])
+        tools.addSeparator()
+        tools.addAction(m["feature_verify_pdf"])
+        help_menu = menu("&Help")
+        help_menu.addActions([m["shortcuts"], m["about"]])
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Main toolbar")
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        m = self.commands
+        for key in (VIEW_PLAN, VIEW_MINE, VIEW_DASHBOARD, VIEW_QUARTERS, VIEW_PEOPLE):
+            toolbar.addAction(m[f"view_{key}"])
+        toolbar.addSeparator()
+        toolbar.addActions([m["new_action"], m["edit_action"], m["record_update"], m["next_update"]])
+        toolbar.addSeparator()
+        toolbar.addActions([m["undo"], m["redo"]])
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        toolbar.addAction(m["lock"])
+        for key in ("undo", "redo"):
+            button = toolbar.widgetForAction(m[key])
+            if isinstance(button, QToolButton):
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.toolbar = toolbar
+        self.addToolBar(toolbar)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        status.setObjectName("status_bar")
+        self.actor_button = QToolButton()
+        self.actor_button.setObjectName("actor_button")
+        self.actor_button.setAutoRaise(True)
+        self.actor_button.setIcon(icon("person"))
+        self.actor_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.actor_button.clicked.connect(self.choose_person)
+        self.period_label = QLabel()
+        self.period_label.setObjectName("period_label")
+        # Long plan titles are cut, never allowed to widen the window.
+        self.period_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.period_label.setMinimumWidth(40)
+        self.task_label = QLabel()
+        self.task_label.setObjectName("task_label")
+        self.task_bar = QProgressBar()
+        self.task_bar.setObjectName("task_progress")
+        self.task_bar.setRange(0, 100)
+        self.task_bar.setMaximumWidth(220)
+        self.task_bar.setTextVisible(False)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancel_task")
+        self.cancel_button.clicked.connect(self.runner.cancel)
+        for widget in (self.task_label, self.task_bar, self.cancel_button):
+            widget.hide()
+        status.addWidget(self.actor_button)
+        status.addWidget(self.period_label, 1)
+        status.addPermanentWidget(self.task_label)
+        status.addPermanentWidget(self.task_bar)
+        status.addPermanentWidget(self.cancel_button)
+
+    def _connect(self) -> None:
+        u = self.unlock
+        u.unlock_requested.connect(self._on_unlock_requested)
+        u.create_requested.connect(self._on_create_requested)
+        u.choose_file_requested.connect(self._on_open_store)
+        u.choose_new_file_requested.connect(self._on_choose_new_path)
+        u.cancel_requested.connect(self.runner.cancel)
+        w = self.workspace
+        w.opened.connect(self._on_workspace_opened)
+        w.closed.connect(self._update_actions)
+        w.plan_loaded.connect(self._on_plan_loaded)
+        w.rows_changed.connect(self._on_rows_changed)
+        w.plans_changed.connect(self._on_plans_changed)
+        w.actor_changed.connect(self._on_actor_changed)
+        w.changed.connect(lambda _: self._update_actions())
+        r = self.runner
+        r.busy_changed.connect(self._on_runner_busy_changed)
+        r.progress_changed.connect(self._on_runner_progress_changed)
+        r.task_started.connect(self.task_label.setText)
+        r.error.connect(lambda title, exc: self._show_error(title.rstrip("…"), exc))
+        self.undo.failed.connect(lambda message: self.dialogs.error(self, "Undo", message))
+        self.undo.indexChanged.connect(self._on_undo_index_changed)
+        self.idle.idle.connect(self._on_idle_idle)
+        pv = self.plan_view
+        pv.edit_requested.connect(self.edit_action)
+        pv.update_requested.connect(self.record_update)
+        pv.create_plan_requested.connect(self.new_plan)
+        pv.selection_changed.connect(lambda _: self._update_actions())
+        pv.navigator.plan_chosen.connect(self._on_navigator_plan_chosen)
+        pv.navigator.scope_changed.connect(lambda *_: self._update_actions())
+        my = self.my_actions
+        my.choose_person_requested.connect(self.choose_person)
+        my.edit_requested.connect(self.edit_action)
+        my.update_requested.connect(self.record_update)
+        my.update_all_requested.connect(lambda ids: self._start_updates(list(ids), None))
+        q = self.quarters
+        q.open_requested.connect(self.open_quarter)
+        q.close_requested.connect(self.close_quarter)
+        q.returns_button.clicked.connect(lambda: self._run_feature("lead_returns"))
+        p = self.people
+        p.add_person_requested.connect(lambda: self._open_form(person_dialog(self.workspace, self.undo, self)))
+        p.edit_person_requested.connect(
+            lambda pid: self._open_form(person_dialog(self.workspace, self.undo, self, pid)))
+        p.add_organisation_requested.connect(
+            lambda: self._open_form(organisation_dialog(self.workspace, self.undo, self)))
+        p.edit_organisation_requested.connect(
+            lambda oid: self._open_form(organisation_dialog(self.workspace, self.undo, self, oid)))
+        p.action_activated.connect(self.edit_action)
+
+    def _restore_window(self) -> None:
+        self.resize(1440, 900)
+        geometry = self.settings.get(MAIN_GEOMETRY)
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = self.settings.get(MAIN_STATE)
+        if not state.isEmpty():
+            self.restoreState(state)
+        returns = features.available("lead_returns")
+        self.quarters.returns_button.setEnabled(returns)
+        self.quarters.returns_button.setToolTip(features.feature("lead_returns").description if returns
+                                                else features.COMING_LATER)
+
+    def save_window_state(self) -> None:
+        self.settings.set(MAIN_GEOMETRY, self.saveGeometry())
+        self.settings.set(MAIN_STATE, self.saveState())
+        self.plan_view.save_state()
+        self.my_actions.save_state()
+        self.people.save_state()
+        self.settings.sync()
+
+    # ------------------------------------------------------------------ starting, unlocking, locking
+
+    def start(self, store: Path | None = None) -> None:
+        """Show the unlock screen for ``store`` (or the last store used)."""
+        recent = self.settings.recent_stores()
+        self.unlock.set_recent(recent, store or self.settings.last_store())
+        self.root.setCurrentWidget(self.unlock)
+        self.unlock.show_unlock()
+        self._update_actions()
+
+    def _on_unlock_requested(self, path: Path, secret: str) -> None:
+        resume = self._resume if self._resume and self._resume.path == path else None
+        self.workspace.open_store(path, secret, plan_id=resume.plan_id if resume else None,
+                                  on_error=self._on_open_failed)
+
+    def _on_create_requested(self, path: Path, secret: str) -> None:
+        self._resume = None
+        self.workspace.open_store(path, secret, create=True, on_error=self._on_create_failed)
+
+    def _open_failure_text(self, exc: BaseException) -> str:
+        if isinstance(exc, Cancelled):
+            return "Cancelled; nothing was opened."
+        if isinstance(exc, WrongPassphrase):
+            path = self.unlock.selected_store()
+            name = path.name if path else "the store"
+            return f"That passphrase didn't unlock {name}. Check Caps Lock and try again; nothing was changed."
+        if isinstance(exc, PathwaysError) and str(exc):
+            return str(exc)  # store errors are one sentence a user can act on
+        if isinstance(exc, OSError):
+            return f"The file could not be read or written ({exc.strerror or type(exc).__name__})."
+        return f"The store could not be opened ({type(exc).__name__}); nothing was changed."
+
+    def _on_open_failed(self, exc: BaseException) -> None:
+        self._log_unexpected(exc)
+        self.unlock.unlock_failed(self._open_failure_text(exc))
+
+    def _on_create_failed(self, exc: BaseException) -> None:
+        self._log_unexpected(exc)
+        self.unlock.create_failed(self._open_failure_text(exc))
+
+    @staticmethod
+    def _log_unexpected(exc: BaseException) -> None:
+        if not isinstance(exc, PathwaysError | Cancelled):
+            log.error("unexpected %s while opening a store", type(exc).__name__)
+
+    def _on_workspace_opened(self) -> None:
+        self.unlock.set_busy(False)
+        self.undo.setClean()
+        path = self.workspace.path
+        resume = self._resume if self._resume and self._resume.path == path else None
+        if resume is None:
+            self.undo.clear()
+        self.setWindowTitle(f"{path.name if path else ''} — Pathways")
+        self.root.setCurrentWidget(self.views)
+        self.plan_view.navigator.set_plans(self.workspace.plans, self.workspace.plan_id)
+        if self.workspace.data is None:
+            self.plan_view.set_data(None)
+        self.show_view(resume.view if resume else self.settings.get(LAST_VIEW))
+        if resume is not None:
+            self.plan_view.navigator.select(*resume.scope)
+            if resume.action_id is not None:
+                self.plan_view.select_action(resume.action_id)
+        for widget in self._hidden:
+            if resume is not None:
+                widget.show()  # the same store: carry on where they were
+            elif isinstance(widget, QDialog):
+                widget.reject()  # another store: what was open belonged to the one that locked
+        self._hidden = []
+        self._resume = None
+        self.idle.set_timeout_ms(self.settings.idle_lock_minutes() * 60_000)
+        self.idle.start()
+        self._update_actions()
+
+    def lock_now(self) -> None:
+        self.lock()
+
+    def lock(self, idle_minutes: int | None = None) -> None:
+        """Close the store, drop the key and the data, hide the windows behind the unlock screen."""
+        if not self.workspace.is_open:
+            return
+        path = self.workspace.path
+        assert path is not None
+        self.idle.stop()
+        self._resume = Resume(path, self.current_view(), self.workspace.plan_id, self.plan_view.current_action_id(),
+                              self.plan_view.navigator.scope())
+        self.save_window_state()
+        self._hidden = [w for w in QApplication.topLevelWidgets()
+                        if w is not self and w.isVisible() and isinstance(w, QDialog) and self._owns(w)]
+        for widget in self._hidden:
+            widget.hide()
+        self._clear_views()
+        self.workspace.close(lambda: self._show_locked(path, idle_minutes))
+
+    def _owns(self, widget: QWidget) -> bool:
+        parent: QObject | None = widget.parent()
+        while parent is not None:
+            if parent is self:
+                return True
+            parent = parent.parent()
+        return False
+
+    def _show_locked(self, path: Path, idle_minutes: int | None) -> None:
+        self.root.setCurrentWidget(self.unlock)
+        self.unlock.set_recent(self.settings.recent_stores(), path)
+        self.unlock.show_locked(path, idle_minutes)
+        self.setWindowTitle("Pathways (locked)")
+        self._update_actions()
+
+    def close_store(self) -> None:
+        if not self.workspace.is_open:
+            return
+        self.idle.stop()
+        self.save_window_state()
+        self._resume = None
+        for widget in QApplication.topLevelWidgets():
+            if widget is not self and isinstance(widget, QDialog) and widget.isVisible() and self._owns(widget):
+                widget.reject()
+        self._clear_views()
+        self.undo.clear()
+        self.workspace.close(lambda: self.start(self.workspace.path))
+        self.setWindowTitle("Pathways")
+
+    def _clear_views(self) -> None:
+        self.plan_view.clear()
+        self.my_actions.set_data(None, None, "")
+        self.people.set_data(None)
+        self.dashboard.clear()
+        self.quarters.model.set_rows([])
+        self.quarters.awaited.set_rows([])
+
+    def _on_idle_idle(self) -> None:
+        if self.runner.busy:
+            self.idle.start()  # a long task is running: someone asked for it; try again later
+            return
+        self.lock(self.settings.get(IDLE_LOCK_MINUTES))
+
+    # ------------------------------------------------------------------ data arriving
+
+    def _on_plan_loaded(self, data: PlanData) -> None:
+        self.plan_view.navigator.set_plans(self.workspace.plans, data.plan.id)
+        self.plan_view.set_data(data)
+        self._refresh_secondary(data)
+        self._update_actions()
+
+    def _on_rows_changed(self, rows: object, removed: object) -> None:
+        data = self.workspace.data
+        if data is None:
+            return
+        self.plan_view.apply_rows(data, list(rows), set(removed))  # type: ignore[call-overload]
+        self._refresh_secondary(data)
+        self._update_actions()
+
+    def _refresh_secondary(self, data: PlanData) -> None:
+        self._stale = {VIEW_MINE, VIEW_PEOPLE, VIEW_DASHBOARD, VIEW_QUARTERS}
+        self._refresh_view(self.current_view())
+        period = data.current_period
+        state = "" if period is None else f"{period.label} ({'closed' if period.closed else 'open'})"
+        self.period_label.setText(f"{data.plan.title} · {state}" if state else data.plan.title)
+
+    def _on_plans_changed(self) -> None:
+        self.plan_view.navigator.set_plans(self.workspace.plans, self.workspace.plan_id)
+
+    def _refresh_view(self, key: str) -> None:
+        """Bring a secondary screen up to date if the data changed since it was last shown."""
+        data = self.workspace.data
+        if key not in self._stale or data is None or not self.workspace.is_open or self.runner.busy:
+            return
+        self._stale.discard(key)
+        if key == VIEW_MINE:
+            self.my_actions.set_data(data, self.workspace.person_id, self.workspace.actor.label)
+        elif key == VIEW_PEOPLE:
+            self.people.set_data(data)
+        elif key == VIEW_DASHBOARD:
+            self.dashboard.refresh()
+        elif key == VIEW_QUARTERS:
+            self.quarters.refresh()
+
+    def _on_actor_changed(self) -> None:
+        self.actor_button.setText(f"Acting as: {self.workspace.actor.label}")
+        self.actor_button.setToolTip("The audit trail and updates name this person. Click to change.")
+        self._stale.add(VIEW_MINE)
+        self._refresh_view(self.current_view())
+
+    def _on_navigator_plan_chosen(self, plan_id: int) -> None:
+        self.workspace.load_plan(plan_id)
+
+    # ------------------------------------------------------------------ busy state
+
+    def _on_runner_busy_changed(self, busy: bool) -> None:
+        self.views.setEnabled(not busy)
+        self.menuBar().setEnabled(not busy)
+        self.toolbar.setEnabled(not busy)
+        for widget in (self.task_label, self.task_bar):
+            widget.setVisible(busy)
+        self.cancel_button.setVisible(busy and self.runner.cancellable)
+        self.task_bar.setRange(0, 0)
+        if not busy:
+            self._refresh_view(self.current_view())
+        self._update_actions()
+
+    def _on_runner_progress_changed(self, fraction: float, status: str) -> None:
+        self.task_bar.setRange(0, 100)
+        self.task_bar.setValue(int(fraction * 100))
+        if status:
+            self.task_label.setText(status)
+            self.unlock.busy_text.setText(status)
+
+    # ------------------------------------------------------------------ views
+
+    def current_view(self) -> str:
+        widget = self.views.currentWidget()
+        return next((k for k, w in self._view_widgets.items() if w is widget), VIEW_PLAN)
+
+    def show_view(self, key: str) -> None:
+        widget = self._view_widgets.get(key, self.plan_view)
+        key = next(k for k, w in self._view_widgets.items() if w is widget)
+        self.views.setCurrentWidget(widget)
+        action = self.commands.get(f"view_{key}") or self.commands.get(f"feature_{key}")
+        if action is not None and action.isCheckable():
+            action.setChecked(True)
+        self.settings.set(LAST_VIEW, key)
+        self._refresh_view(key)
+        self._update_actions()
+
+    def focus_search(self) -> None:
+        self.show_view(VIEW_PLAN)
+        self.plan_view.filters.search.setFocus()
+        self.plan_view.filters.search.selectAll()
+
+    def refresh(self) -> None:
+        if self.workspace.is_open:
+            self.workspace.reload()
+
+    # ------------------------------------------------------------------ editing
+
+    def _selected_action(self) -> int | None:
+        if self.current_view() == VIEW_MINE:
+            return self.my_actions.current_action_id()
+        if self.current_view() == VIEW_PLAN:
+            return self.plan_view.current_action_id()
+        return None
+
+    def edit_selected(self) -> None:
+        action_id = self._selected_action()
+        if action_id is not None:
+            self.edit_action(action_id)
+
+    def edit_action(self, action_id: int) -> None:
+        data = self.workspace.data
+        if data is None:
+            return
+        editor = ActionEditor(self.workspace, self.undo, self)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.edit_action(action_id, data)
+        editor.saved.connect(self._on_action_saved)
+        editor.destroyed.connect(lambda *_: setattr(self, "action_editor", None))
+        self.action_editor = editor
+        editor.open()
+
+    def new_action(self) -> None:
+        data = self.workspace.data
+        if data is None:
+            return
+        if not any(o.priorities for o in data.structure):
+            self.dialogs.inform(self, "New action", "Add an objective and a priority first: every action belongs "
+                                "to a priority (Edit › New objective…, then Edit › New priority…).")
+            return
+        objective_id, priority_id = self.plan_view.navigator.scope()
+        if priority_id is None and objective_id is not None:
+            objective = next((o for o in data.structure if o.id == objective_id), None)
+            priority_id = objective.priorities[0].id if objective and objective.priorities else None
+        editor = ActionEditor(self.workspace, self.undo, self)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.edit_action(None, data, priority_id)
+        editor.saved.connect(self._on_action_saved)
+        editor.destroyed.connect(lambda *_: setattr(self, "action_editor", None))
+        self.action_editor = editor
+        editor.open()
+
+    def _on_action_saved(self, action_id: int) -> None:
+        if self.current_view() not in (VIEW_PLAN, VIEW_MINE):
+            self.show_view(VIEW_PLAN)
+        self.plan_view.select_action(action_id)
+        self.statusBar().showMessage("Action saved.", 4000)
+
+    def _open_form(self, dialog: FormDialog) -> FormDialog:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda *_: setattr(self, "form", None))
+        self.form = dialog
+        dialog.open()
+        return dialog
+
+    def new_plan(self) -> None:
+        if not self.workspace.is_open:
+            return
+        dialog = self._open_form(plan_dialog(self.workspace, self))
+        dialog.saved.connect(lambda plan_id: self.workspace.load_plan(int(plan_id)))
+
+    def new_objective(self) -> None:
+        if self.workspace.data is not None:
+            dialog = self._open_form(objective_dialog(self.workspace, self.undo, self))
+            dialog.saved.connect(lambda oid: self.plan_view.navigator.select(int(oid), None))
+
+    def new_priority(self) -> None:
+        data = self.workspace.data
+        if data is None:
+            return
+        if not data.structure:
+            self.dialogs.inform(self, "New priority", "Add an objective first: priorities belong to an objective.")
+            return
+        objective_id, _ = self.plan_view.navigator.scope()
+        dialog = self._open_form(priority_dialog(self.workspace, self.undo, self,
+                                                 objective_id=objective_id or data.structure[0].id))
+        dialog.saved.connect(lambda pid: self._select_priority(int(pid)))
+
+    def _select_priority(self, priority_id: int) -> None:
+        data = self.workspace.data
+        if data is None:
+            return
+        for objective in data.structure:
+            if any(p.id == priority_id for p in objective.priorities):
+                self.plan_view.navigator.select(objective.id, priority_id)
+
+    def edit_node(self) -> None:
+        objective_id, priority_id = self.plan_view.navigator.scope()
+        if priority_id is not None:
+            self._open_form(priority_dialog(self.workspace, self.undo, self, priority_id=priority_id))
+        elif objective_id is not None:
+            self._open_form(objective_dialog(self.workspace, self.undo, self, objective_id))
+
+    # ------------------------------------------------------------------ updates and quarters
+
+    def record_update_selected(self) -> None:
+        action_id = self._selected_action()
+        if action_id is not None:
+            self.record_update(action_id)
+
+    def record_update(self, action_id: int) -> None:
+        queue = self.my_actions.awaiting_ids() if self.current_view() == VIEW_MINE else self.plan_view.awaiting_ids()
+        self._start_updates([action_id, *[i for i in queue if i != action_id]], action_id)
+
+    def update_next(self) -> None:
+        queue = self.my_actions.awaiting_ids() if self.current_view() == VIEW_MINE else self.plan_view.awaiting_ids()
+        if not queue:
+            data = self.workspace.data
+            period = data.current_period if data else None
+            if period is None or period.closed:
+                self.dialogs.inform(self, "Record updates", "There is no open quarter. Open one first "
+                                    "(Quarter › Open a new quarter…).")
+            else:
+                self.dialogs.inform(self, "Record updates",
+                                    f"Every action shown already has an update for {period.label}.")
+            return
+        current = self._selected_action()
+        self._start_updates(queue, current if current in queue else None)
+
+    def _start_updates(self, queue: list[int], first: int | None) -> None:
+        if not queue or self.workspace.data is None:
+            return
+        dialog = UpdateDialog(self.workspace, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        problem = dialog.controller.period_problem()
+        if problem:
+            dialog.deleteLater()
+            self.dialogs.inform(self, "Record update", problem)
+            return
+        dialog.recorded.connect(lambda aid: self.plan_view.select_action(int(aid)))
+        dialog.destroyed.connect(lambda *_: setattr(self, "update_dialog", None))
+        self.update_dialog = dialog
+        dialog.start(queue, first)
+        dialog.open()
+
+    def open_quarter(self) -> None:
+        if self.workspace.data is not None:
+            dialog = self._open_form(period_dialog(self.workspace, self))
+            dialog.saved.connect(lambda _: self.statusBar().showMessage("Quarter opened.", 4000))
+
+    def close_quarter(self) -> None:
+        data = self.workspace.data
+        if data is None or data.current_period is None or data.current_period.closed:
+            self.dialogs.inform(self, "Close quarter", "There is no open quarter to close.")
+            return
+        dialog = CloseQuarterDialog(data, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._close_period(data.current_period.id if data.current_period else 0))
+        dialog.destroyed.connect(lambda *_: setattr(self, "form", None))
+        self.form = dialog
+        dialog.open()
+
+    def _close_period(self, period_id: int) -> None:
+        from desktop.models import ReportingPeriod
+        from desktop.services import periods
+
+        def work(session, actor, state):  # type: ignore[no-untyped-def]
+            period = session.get(ReportingPeriod, period_id)
+            state.set_progress(0.2, f"Freezing {period.label}")
+            snapshot = periods.close_period(session, actor, period)
+            return period.label, snapshot.sha256
+
+        def done(result: tuple[str, str]) -> None:
+            label, digest = result
+            self.statusBar().showMessage(f"{label} closed; snapshot SHA-256 {digest[:16]}…", 8000)
+
+        self.workspace.run_change(work, Change(periods=True), title="Closing the quarter…", on_done=done,
+                                  on_error=lambda exc: self._show_error("Close quarter", exc))
+
+    # ------------------------------------------------------------------ people and preferences
+
+    def choose_person(self) -> None:
+        if self.workspace.is_open:
+            self._open_form(who_am_i_dialog(self.workspace, self))
+
+    def preferences(self) -> None:
+        dialog = self._open_form(preferences_dialog(self.settings, self))
+        dialog.saved.connect(lambda minutes: self.idle.set_timeout_ms(int(minutes) * 60_000))
+
+    # ------------------------------------------------------------------ stores
+
+    def _on_open_store(self) -> None:
+        def chosen(path: Path) -> None:
+            if self.workspace.is_open:
+                self.close_store()
+            self.root.setCurrentWidget(self.unlock)
+            self.unlock.show_unlock()
+            self.unlock.set_store(path)
+
+        self.dialogs.choose_open_file(self, "Open a Pathways store", chosen, directory=paths.stores_dir())
+
+    def _on_new_store(self) -> None:
+        if self.workspace.is_open:
+            self.close_store()
+        self.root.setCurrentWidget(self.unlock)
+        self.unlock.show_create()
+
+    def _on_choose_new_path(self) -> None:
+        self.dialogs.choose_save_file(self, "Create a Pathways store", self.unlock.set_new_path,
+                                      directory=paths.stores_dir())
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        stores = self.settings.recent_stores()
+        if not stores:
+            empty = self.recent_menu.addAction("No recent stores")
+            empty.setEnabled(False)
+        for n, path in enumerate(stores, start=1):
+            action = self.recent_menu.addAction(f"&{n} {path.name}")
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda *_, p=path: self._open_recent(p))
+
+    def _open_recent(self, path: Path) -> None:
+        if self.workspace.is_open:
+            self.close_store()
+        self.root.setCurrentWidget(self.unlock)
+        self.unlock.show_unlock()
+        self.unlock.set_store(path)
+
+    # ------------------------------------------------------------------ features, help
+
+    def _run_feature(self, key: str) -> None:
+        factory = features.view_factory(key)
+        if factory is not None and key in self._view_widgets:
+            self.show_view(key)
+            return
+        run = features.handler(key)
+        if run is None:
+            self.dialogs.inform(self, features.feature(key).text.replace("&", "").rstrip("…"),
+                                f"{features.feature(key).description}: {features.COMING_LATER.lower()}.")
+            return
+        run(self)
+
+    def show_shortcuts(self) -> None:
+        dialog = QDialog(self)
+        dialog.setObjectName("shortcuts_dialog")
+        dialog.setWindowTitle("Keyboard shortcuts")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        table = QTableWidget(len(SHORTCUTS), 3)
+        table.setHorizontalHeaderLabels(["Command", "Keys", "What it does"])
+        table.setAccessibleName("Keyboard shortcuts")
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        for row, values in enumerate(SHORTCUTS):
+            for column, value in enumerate(values):
+                table.setItem(row, column, QTableWidgetItem(value))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        close = QPushButton("Close")
+        close.clicked.connect(dialog.accept)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(table)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        dialog.resize(900, 620)
+        self.form = dialog
+        dialog.open()
+
+    def about(self) -> None:
+        self.dialogs.inform(self, "About Pathways",
+                            f"Pathways {__version__}\nDelivery plans for community safety partnerships: encrypted, "
+                            "offline, audited.")
+
+    # ------------------------------------------------------------------ enabling
+
+    def _on_undo_index_changed(self, _: int) -> None:
+        # QUndoStack announces its own clearing while the window is being destroyed.
+        if shiboken6.isValid(self.undo) and shiboken6.isValid(self.toolbar):
+            self._update_actions()
+
+    def _update_actions(self) -> None:
+        m = self.commands
+        is_open = self.workspace.is_open
+        busy = self.runner.busy
+        data = self.workspace.data
+        ready = is_open and not busy and data is not None
+        selected = self._selected_action() is not None
+        period = data.current_period if data else None
+        period_open = bool(period and not period.closed)
+        objective_id, priority_id = self.plan_view.navigator.scope()
+        m["lock"].setEnabled(is_open)
+        m["close_store"].setEnabled(is_open and not busy)
+        m["new_plan"].setEnabled(is_open and not busy)
+        m["new_action"].setEnabled(ready and bool(data and any(o.priorities for o in data.structure)))
+        m["edit_action"].setEnabled(ready and selected)
+        m["new_objective"].setEnabled(ready)
+        m["new_priority"].setEnabled(ready and bool(data and data.structure))
+        m["edit_node"].setEnabled(ready and (objective_id is not None or priority_id is not None))
+        m["find"].setEnabled(ready)
+        m["clear_filters"].setEnabled(ready)
+        m["refresh"].setEnabled(ready)
+        m["record_update"].setEnabled(ready and selected and period_open)
+        m["next_update"].setEnabled(ready and period_open)
+        m["open_quarter"].setEnabled(ready)
+        m["close_quarter"].setEnabled(ready and period_open)
+        m["who_am_i"].setEnabled(is_open and not busy)
+        for key in (VIEW_PLAN, VIEW_MINE, VIEW_DASHBOARD, VIEW_QUARTERS, VIEW_PEOPLE):
+            m[f"view_{key}"].setEnabled(is_open and not busy)
+        for f in features.FEATURES:
+            m[f"feature_{f.key}"].setEnabled(features.available(f.key) and (is_open or not f.needs_store)
+                                             and not busy)
+        self.quarters.close_button.setEnabled(ready and period_open)
+        self.quarters.open_button.setEnabled(ready)
+        self.toolbar.setVisible(is_open)
+        self.actor_button.setVisible(is_open)
+        self.period_label.setVisible(is_open)
+        if not self.undo.canUndo():
+            m["undo"].setEnabled(False)
+        if is_open and not busy:
+            m["undo"].setEnabled(self.undo.canUndo())
+            m["redo"].setEnabled(self.undo.canRedo())
+        else:
+            m["undo"].setEnabled(False)
+            m["redo"].setEnabled(False)
+
+    # ------------------------------------------------------------------ errors and closing
+
+    def _show_error(self, title: str, exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):
+            self.statusBar().showMessage("Cancelled.", 4000)
+            return
+        if isinstance(exc, PathwaysError):
+            self.dialogs.error(self, title, str(exc))
+            return
+        log.error("%s failed: %s", title, type(exc).__name__)
+        self.dialogs.error(self, title, f"Something went wrong ({type(exc).__name__}); nothing further was "
+                           "written. Please report it.")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.save_window_state()
+        self.idle.stop()
+        if self.runner.busy:
+            self.runner.cancel()
+            self.runner.wait(10_000)
+        if self.workspace.store is not None:
+            self.workspace.store.close()
+            self.workspace.store = None
+        event.accept()

@@ -1,0 +1,321 @@
+"""Quarters: open and close reporting periods; see whose returns are still awaited."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services.queries import ActionRow
+from desktop.services.readmodels import PlanData, QuarterRow, awaiting_update, quarter_rows
+from desktop.ui.action_table_model import format_date, natural_key
+from desktop.ui.icons import icon
+from desktop.ui.rag_delegate import rag_pixmap
+from desktop.ui.record_model import Column, RecordProxy, RecordTableModel
+from desktop.ui.widgets import heading_label
+from desktop.ui.workspace import Workspace
+
+COL_LABEL, COL_START, COL_END, COL_DEADLINE, COL_STATE, COL_RETURNS, COL_CLOSED = range(7)
+COL_LEAD, COL_LEAD_ORG, COL_AWAITING, COL_CODES = range(4)
+
+
+@dataclass(frozen=True)
+class Awaited:
+    """The returns one lead officer still owes for the open quarter."""
+
+    lead: str
+    organisation: str
+    codes: tuple[str, ...]
+
+
+def awaited_by_lead(data: PlanData) -> list[Awaited]:
+    names = {p.id: (p.display_name, p.organisation) for p in data.people}
+    by_lead: dict[int | None, list[ActionRow]] = defaultdict(list)
+    for row in data.rows:
+        if awaiting_update(row, data.current_period):
+            by_lead[row.lead_ids[0] if row.lead_ids else None].append(row)
+    out = []
+    for lead_id, rows in by_lead.items():
+        name, org = names.get(lead_id, ("No lead officer", "")) if lead_id is not None else ("No lead officer", "")
+        codes = tuple(sorted((r.code or "–" for r in rows), key=natural_key))
+        out.append(Awaited(name, org, codes))
+    return sorted(out, key=lambda a: (-len(a.codes), a.lead.casefold()))
+
+
+def _closed_text(q: QuarterRow) -> str:
+    if q.closed_at is None:
+        return "–"
+    return format_date(q.closed_at.date()) + (f" by {q.closed_by}" if q.closed_by else "")
+
+
+def quarter_model(parent: QWidget) -> RecordTableModel:
+    return RecordTableModel([
+        Column("Quarter", lambda q: q.label, lambda q: q.start),
+        Column("Starts", lambda q: format_date(q.start), lambda q: q.start),
+        Column("Ends", lambda q: format_date(q.end), lambda q: q.end),
+        Column("Returns due", lambda q: format_date(q.returns_deadline) or "–",
+               lambda q: (q.returns_deadline is None, q.returns_deadline or q.end)),
+        Column("State", lambda q: "Closed (frozen)" if q.closed else "Open", lambda q: q.closed,
+               lambda q: f"Snapshot SHA-256 {q.snapshot_sha256}" if q.snapshot_sha256 else "Updates can be recorded"),
+        Column("Actions updated", lambda q: f"{q.updated_actions:,}", lambda q: q.updated_actions, numeric=True),
+        Column("Closed", _closed_text, lambda q: q.closed_at is not None),
+    ], parent)
+
+
+def awaited_model(parent: QWidget) -> RecordTableModel:
+    return RecordTableModel([
+        Column("Lead officer", lambda a: a.lead),
+        Column("Organisation", lambda a: a.organisation),
+        Column("Awaiting", lambda a: f"{len(a.codes):,}", lambda a: len(a.codes), numeric=True),
+        Column("Actions", lambda a: ", ".join(a.codes), lambda a: len(a.codes), lambda a: ", ".join(a.codes)),
+    ], parent)
+
+
+def _table(model: RecordProxy, name: str, accessible: str) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setAccessibleName(accessible)
+    table.setModel(model)
+    table.setSortingEnabled(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 12)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    table.horizontalHeader().setHighlightSections(False)
+    return table
+
+
+def rag_summary(data: PlanData) -> list[tuple[str | None, str, int]]:
+    """(RAG key, label, count) of this quarter's returns, scheme order, then "no update this quarter"."""
+    counts: dict[str | None, int] = defaultdict(int)
+    missing = 0
+    for row in data.rows:
+        if row.updated_this_period:
+            counts[row.rag] += 1
+        else:
+            missing += 1
+    out: list[tuple[str | None, str, int]] = [
+        (s.key, f"{s.label} ({s.letter})", counts[s.key]) for s in data.scheme.statuses if counts[s.key]]
+    if counts[None]:
+        out.append((None, "Updated without a status", counts[None]))
+    out.append(("missing", "No update this quarter", missing))
+    return out
+
+
+class CloseQuarterDialog(QDialog):
+    """What closing will freeze, and who has not returned an update. ``accepted`` means: close it."""
+
+    def __init__(self, data: PlanData, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        period = data.current_period
+        assert period is not None
+        self.setObjectName("close_quarter_dialog")
+        self.setWindowTitle(f"Close {period.label}")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 12)
+        layout.setSpacing(10)
+        layout.addWidget(heading_label(f"Close {period.label}?"))
+        intro = QLabel(
+            "Closing freezes the quarter: Pathways writes a snapshot of every action's status, chained to the "
+            "previous quarter's by its SHA-256 hash, and no more updates can be recorded for it. Documents for "
+            "the partnership are built from this snapshot. This cannot be undone."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addWidget(heading_label("What will be frozen"))
+        frozen = QLabel(f"{len(data.rows):,} actions of {data.plan.title}:")
+        frozen.setWordWrap(True)
+        layout.addWidget(frozen)
+        chips = QHBoxLayout()
+        chips.setSpacing(14)
+        for key, label, count in rag_summary(data):
+            status = data.scheme.find(key)
+            chip = QLabel()
+            chip.setPixmap(rag_pixmap(status, 18, self.devicePixelRatioF()))
+            chips.addWidget(chip)
+            text = QLabel(f"{label}: {count:,}")
+            text.setObjectName(f"frozen_{key or 'none'}")
+            chips.addWidget(text)
+        chips.addStretch(1)
+        layout.addLayout(chips)
+        awaited = awaited_by_lead(data)
+        total = sum(len(a.codes) for a in awaited)
+        layout.addWidget(heading_label("Who has not returned an update"))
+        if awaited:
+            note = QLabel(f"{total:,} actions have no update for {period.label}; they will be frozen without one.")
+            note.setWordWrap(True)
+            layout.addWidget(note)
+            self.model = awaited_model(self)
+            self.model.set_rows(awaited)
+            proxy = RecordProxy(self)
+            proxy.setSourceModel(self.model)
+            table = _table(proxy, "awaited_table", "Lead officers with updates outstanding")
+            table.setColumnWidth(COL_LEAD, 340)
+            table.setColumnWidth(COL_LEAD_ORG, 150)
+            table.setColumnWidth(COL_AWAITING, 90)
+            table.sortByColumn(COL_AWAITING, Qt.SortOrder.DescendingOrder)
+            layout.addWidget(table, 1)
+        else:
+            done = QLabel("Every action has an update for this quarter.")
+            done.setObjectName("all_returned")
+            layout.addWidget(done)
+        buttons = QDialogButtonBox()
+        self.close_button = buttons.addButton(f"Close {period.label}", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button.setObjectName("confirm_close")
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(860, 620)
+
+
+class QuartersView(QWidget):
+    """Signals:
+        open_requested(): "Open a new quarter…".
+        close_requested(): "Close quarter…" (the earliest open quarter; quarters close in order).
+    """
+
+    open_requested = Signal()
+    close_requested = Signal()
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("quarters_view")
+        self.workspace = workspace
+        self.heading = heading_label("Quarters")
+        self.open_button = QPushButton(icon("quarter-open"), "&Open a new quarter…")
+        self.open_button.setObjectName("open_quarter")
+        self.close_button = QPushButton(icon("quarter-close"), "&Close quarter…")
+        self.close_button.setObjectName("close_quarter")
+        self.returns_button = QPushButton(icon("returns"), "Lead-officer &returns…")
+        self.returns_button.setObjectName("returns")
+        self.extra_buttons = QHBoxLayout()
+        top = QHBoxLayout()
+        top.addWidget(self.open_button)
+        top.addWidget(self.close_button)
+        top.addLayout(self.extra_buttons)
+        top.addWidget(self.returns_button)
+        top.addStretch(1)
+
+        self.model = quarter_model(self)
+        self.proxy = RecordProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = _table(self.proxy, "quarters_table", "Quarters")
+        for column, width in ((COL_LABEL, 120), (COL_START, 120), (COL_END, 120), (COL_DEADLINE, 120),
+                              (COL_STATE, 150), (COL_RETURNS, 150)):
+            self.table.setColumnWidth(column, width)
+        self.table.sortByColumn(COL_START, Qt.SortOrder.DescendingOrder)
+
+        self.summary = QLabel()
+        self.summary.setObjectName("quarter_summary")
+        self.summary.setWordWrap(True)
+        self.awaited = awaited_model(self)
+        awaited_proxy = RecordProxy(self)
+        awaited_proxy.setSourceModel(self.awaited)
+        self.awaited_table = _table(awaited_proxy, "awaited_table", "Lead officers with updates outstanding")
+        self.awaited_table.setColumnWidth(COL_LEAD, 400)
+        self.awaited_table.setColumnWidth(COL_LEAD_ORG, 180)
+        self.awaited_table.setColumnWidth(COL_AWAITING, 100)
+        self.awaited_table.sortByColumn(COL_AWAITING, Qt.SortOrder.DescendingOrder)
+        self.awaited_table.horizontalHeader().setSectionResizeMode(COL_CODES, QHeaderView.ResizeMode.Stretch)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.setSpacing(6)
+        self.awaited_heading = heading_label("Returns awaited")
+        lower_layout.addWidget(self.awaited_heading)
+        lower_layout.addWidget(self.summary)
+        lower_layout.addWidget(self.awaited_table, 1)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(lower)
+        splitter.setSizes([260, 440])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 8)
+        layout.setSpacing(10)
+        layout.addWidget(self.heading)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        self.open_button.clicked.connect(self.open_requested)
+        self.close_button.clicked.connect(self.close_requested)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+
+    def add_button(self, button: QPushButton) -> None:
+        self.extra_buttons.addWidget(button)
+
+    def refresh(self) -> None:
+        data = self.workspace.data
+        if data is None or not self.workspace.is_open:
+            self.model.set_rows([])
+            self.awaited.set_rows([])
+            self.summary.clear()
+            return
+        with self.workspace.session() as session:
+            rows = quarter_rows(session, data.plan.id)
+        self.heading.setText(f"Quarters · {data.plan.title}")
+        self.model.set_rows(rows)
+        current = data.current_period
+        self.close_button.setEnabled(current is not None and not current.closed)
+        self.close_button.setText(f"&Close {current.label}…" if current and not current.closed else "&Close quarter…")
+        if current is not None:
+            row = self.proxy.mapFromSource(self.model.index(
+                next((n for n, q in enumerate(rows) if q.id == current.id), 0), 0)).row()
+            self.table.selectRow(row)
+        self._show_awaited(rows)
+
+    def _on_table_selection_changed(self, *_: QItemSelection) -> None:
+        self._show_awaited(self.model.rows())
+
+    def _show_awaited(self, rows: Sequence[QuarterRow]) -> None:
+        data = self.workspace.data
+        if data is None:
+            return
+        current = data.current_period
+        selected = self.table.selectionModel().selectedRows()
+        chosen = self.proxy.record_at(selected[0].row()) if selected else None
+        if current is None:
+            self.summary.setText("This plan has no quarters yet. Open the first one to start recording updates.")
+            self.awaited.set_rows([])
+            return
+        if chosen is not None and chosen.id != current.id:
+            state = "closed and frozen" if chosen.closed else "open; it can be closed after the quarters before it"
+            self.summary.setText(f"{chosen.label} is {state}. {chosen.updated_actions:,} of {len(data.rows):,} "
+                                 "actions had an update.")
+            self.awaited.set_rows([])
+            return
+        if current.closed:
+            self.summary.setText("Every quarter is closed. Open the next quarter to record updates.")
+            self.awaited.set_rows([])
+            return
+        awaited = awaited_by_lead(data)
+        total = sum(len(a.codes) for a in awaited)
+        done = sum(1 for r in data.rows if r.updated_this_period)
+        deadline = next((q.returns_deadline for q in rows if q.id == current.id), None)
+        due = f" Returns are due by {format_date(deadline)}." if deadline else ""
+        self.awaited_heading.setText(f"Returns awaited for {current.label}")
+        self.summary.setText(f"{current.label} is open: {done:,} of {len(data.rows):,} actions updated, "
+                             f"{total:,} awaiting an update from {len(awaited):,} lead officers.{due}")
+        self.awaited.set_rows(awaited)

@@ -1,0 +1,428 @@
+"""The unlock screen: open a recent store or choose a file; or create a new store with a strong passphrase.
+
+The screen never opens a store itself: it asks (``unlock_requested``/``create_requested``) and shows the outcome.
+The passphrase leaves the field as soon as it is handed over, and the field is cleared after every attempt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import __version__, paths
+from desktop.services.demo import DEMO_PASSPHRASE
+from desktop.store.passphrase import MIN_LENGTH, assess
+from desktop.ui.icons import icon
+from desktop.ui.widgets import add_shortcut, heading_label
+
+STRENGTH_COLOURS = ("#c0392b", "#d35400", "#b7950b", "#2e8540", "#1e6b33")
+
+
+def _password(name: str, accessible: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setAccessibleName(accessible)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setInputMethodHints(Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhNoPredictiveText
+                             | Qt.InputMethodHint.ImhSensitiveData)
+    reveal = QAction(icon("eye"), "Show passphrase", edit)
+    reveal.setCheckable(True)
+    reveal.setToolTip("Show or hide the passphrase")
+    reveal.toggled.connect(lambda on: edit.setEchoMode(QLineEdit.EchoMode.Normal if on
+                                                       else QLineEdit.EchoMode.Password))
+    edit.addAction(reveal, QLineEdit.ActionPosition.TrailingPosition)
+    return edit
+
+
+class UnlockScreen(QWidget):
+    """Signals:
+        unlock_requested(object, str): open this store path with this passphrase.
+        create_requested(object, str): create a store at this path with this (accepted) passphrase.
+        choose_file_requested(): the user wants to pick a store file (answer with :meth:`set_store`).
+        choose_new_file_requested(): the user wants to pick where to create a store (answer with
+            :meth:`set_new_path`).
+        cancel_requested(): stop the unlock in progress.
+    """
+
+    unlock_requested = Signal(object, str)
+    create_requested = Signal(object, str)
+    choose_file_requested = Signal()
+    choose_new_file_requested = Signal()
+    cancel_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("unlock_screen")
+
+        title = QLabel("Pathways")
+        title.setObjectName("app_title")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 2.2)
+        font.setBold(True)
+        title.setFont(font)
+        subtitle = QLabel("Delivery plans for community safety partnerships — encrypted, offline")
+        subtitle.setObjectName("subtle")
+        subtitle.setWordWrap(True)
+
+        # ---- unlock page
+        self.store = QComboBox()
+        self.store.setObjectName("store_chooser")
+        self.store.setAccessibleName("Store")
+        self.store.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.store.setMinimumContentsLength(28)
+        self.choose_button = QPushButton(icon("open"), "C&hoose file…")
+        self.choose_button.setObjectName("choose_store")
+        store_row = QHBoxLayout()
+        store_row.setSpacing(8)
+        store_row.addWidget(self.store, 1)
+        store_row.addWidget(self.choose_button)
+        self.passphrase = _password("passphrase", "Passphrase")
+        self.passphrase.setPlaceholderText("The store's passphrase")
+        self.message = QLabel()
+        self.message.setObjectName("unlock_message")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.hide()
+        self.hint = QLabel()
+        self.hint.setObjectName("subtle")
+        self.hint.setWordWrap(True)
+        self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hint.hide()
+        self.unlock_button = QPushButton(icon("lock"), "&Unlock")
+        self.unlock_button.setObjectName("unlock")
+        self.unlock_button.setDefault(True)
+        self.new_button = QPushButton(icon("new-store"), "Create a &new store…")
+        self.new_button.setObjectName("new_store")
+        self.new_button.setFlat(False)
+
+        unlock_form = QFormLayout()
+        unlock_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        unlock_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        unlock_form.setVerticalSpacing(10)
+        store_label = QLabel("&Store")
+        store_label.setBuddy(self.store)
+        pass_label = QLabel("&Passphrase")
+        pass_label.setBuddy(self.passphrase)
+        unlock_form.addRow(store_label, store_row)
+        unlock_form.addRow(pass_label, self.passphrase)
+        unlock_page = QWidget()
+        unlock_layout = QVBoxLayout(unlock_page)
+        unlock_layout.setContentsMargins(0, 0, 0, 0)
+        unlock_layout.setSpacing(12)
+        self.unlock_heading = heading_label("Unlock a store")
+        unlock_layout.addWidget(self.unlock_heading)
+        unlock_layout.addLayout(unlock_form)
+        unlock_layout.addWidget(self.message)
+        unlock_layout.addWidget(self.hint)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.unlock_button)
+        unlock_layout.addLayout(buttons)
+
+        # ---- create page
+        self.new_path = QLineEdit()
+        self.new_path.setObjectName("new_path")
+        self.new_path.setAccessibleName("New store file")
+        self.new_path.setPlaceholderText("Where to keep the new encrypted store")
+        self.new_choose = QPushButton(icon("open"), "Ch&oose…")
+        self.new_choose.setObjectName("choose_new_path")
+        path_row = QHBoxLayout()
+        path_row.setSpacing(8)
+        path_row.addWidget(self.new_path, 1)
+        path_row.addWidget(self.new_choose)
+        self.new_pass = _password("new_passphrase", "New passphrase")
+        self.new_pass.setPlaceholderText(f"At least {MIN_LENGTH} characters; a few unrelated words is easiest")
+        self.repeat = _password("repeat_passphrase", "Repeat the passphrase")
+        self.meter = QProgressBar()
+        self.meter.setObjectName("strength_meter")
+        self.meter.setAccessibleName("Passphrase strength")
+        self.meter.setRange(0, 4)
+        self.meter.setValue(0)
+        self.meter.setTextVisible(False)
+        self.meter.setFixedHeight(8)
+        self.strength = QLabel("Strength: –")
+        self.strength.setObjectName("strength_label")
+        self.strength.setWordWrap(True)
+        self.create_message = QLabel()
+        self.create_message.setObjectName("create_message")
+        self.create_message.setWordWrap(True)
+        self.create_message.hide()
+        self.create_button = QPushButton(icon("new-store"), "C&reate store")
+        self.create_button.setObjectName("create_store")
+        self.back_button = QPushButton("&Back")
+        self.back_button.setObjectName("back")
+        create_form = QFormLayout()
+        create_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        create_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        create_form.setVerticalSpacing(10)
+        for text, widget in (("&File", path_row), ("&Passphrase", self.new_pass), ("&Repeat", self.repeat)):
+            label = QLabel(text)
+            label.setBuddy(self.new_path if text == "&File" else widget)  # type: ignore[arg-type]
+            create_form.addRow(label, widget)
+        meter_box = QVBoxLayout()
+        meter_box.setSpacing(4)
+        meter_box.addWidget(self.meter)
+        meter_box.addWidget(self.strength)
+        create_form.addRow(QLabel("Strength"), meter_box)
+        create_page = QWidget()
+        create_layout = QVBoxLayout(create_page)
+        create_layout.setContentsMargins(0, 0, 0, 0)
+        create_layout.setSpacing(12)
+        create_layout.addWidget(heading_label("Create a new store"))
+        explain = QLabel("The store is one encrypted file. Its passphrase is the only key: Pathways cannot recover "
+                         "it, so keep it somewhere safe (a password manager).")
+        explain.setWordWrap(True)
+        explain.setObjectName("subtle")
+        create_layout.addWidget(explain)
+        create_layout.addLayout(create_form)
+        create_layout.addWidget(self.create_message)
+        create_buttons = QHBoxLayout()
+        create_buttons.addWidget(self.back_button)
+        create_buttons.addStretch(1)
+        create_buttons.addWidget(self.create_button)
+        create_layout.addLayout(create_buttons)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(unlock_page)
+        self.pages.addWidget(create_page)
+        self.pages.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+        # ---- busy row
+        self.busy = QWidget()
+        busy_layout = QHBoxLayout(self.busy)
+        busy_layout.setContentsMargins(0, 0, 0, 0)
+        self.busy_text = QLabel()
+        self.busy_text.setObjectName("busy_text")
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setObjectName("busy_bar")
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setFixedHeight(8)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancel_unlock")
+        busy_layout.addWidget(self.busy_text)
+        busy_layout.addWidget(self.busy_bar, 1)
+        busy_layout.addWidget(self.cancel_button)
+        self.busy.hide()
+
+        card = QFrame()
+        card.setObjectName("unlock_card")
+        card.setMaximumWidth(640)
+        card.setMinimumWidth(560)
+        card_layout = QVBoxLayout(card)
+        card_layout.setContentsMargins(32, 28, 32, 24)
+        card_layout.setSpacing(14)
+        card_layout.addWidget(title)
+        card_layout.addWidget(subtitle)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setObjectName("separator")
+        card_layout.addWidget(line)
+        card_layout.addWidget(self.pages)
+        card_layout.addWidget(self.busy)
+        footer = QLabel(f"Pathways {__version__} · your data stays on this computer, encrypted (SQLCipher, AES-256)")
+        footer.setObjectName("subtle")
+        footer.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        outer = QVBoxLayout(self)
+        outer.addStretch(2)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(card, 3)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addSpacing(10)
+        outer.addWidget(footer)
+        outer.addStretch(3)
+
+        self.unlock_button.clicked.connect(self._on_unlock_clicked)
+        self.passphrase.returnPressed.connect(self._on_unlock_clicked)
+        self.choose_button.clicked.connect(self.choose_file_requested)
+        self.new_button.clicked.connect(self.show_create)
+        self.back_button.clicked.connect(self.show_unlock)
+        self.new_choose.clicked.connect(self.choose_new_file_requested)
+        self.new_pass.textChanged.connect(self._on_new_pass_changed)
+        self.repeat.returnPressed.connect(self._on_create_clicked)
+        self.create_button.clicked.connect(self._on_create_clicked)
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        self.store.currentIndexChanged.connect(self._on_store_changed)
+        add_shortcut(self, QKeySequence.StandardKey.Open, self.choose_file_requested.emit)
+        self.setTabOrder(self.store, self.choose_button)
+        self.setTabOrder(self.choose_button, self.passphrase)
+        self.setTabOrder(self.passphrase, self.unlock_button)
+        self.setTabOrder(self.unlock_button, self.new_button)
+
+    # ---- the store list
+
+    def set_recent(self, stores: Sequence[Path], current: Path | None = None) -> None:
+        self.store.blockSignals(True)
+        self.store.clear()
+        seen: list[Path] = []
+        for path in ([current] if current else []) + list(stores):
+            if path is None or path in seen:
+                continue
+            seen.append(path)
+            self.store.addItem(path.name, str(path))
+            self.store.setItemData(self.store.count() - 1, str(path), Qt.ItemDataRole.ToolTipRole)
+        self.store.blockSignals(False)
+        self._on_store_changed()
+
+    def set_store(self, path: Path) -> None:
+        found = self.store.findData(str(path))
+        if found < 0:
+            self.store.insertItem(0, path.name, str(path))
+            self.store.setItemData(0, str(path), Qt.ItemDataRole.ToolTipRole)
+            found = 0
+        self.store.setCurrentIndex(found)
+        self._on_store_changed()
+        self.passphrase.setFocus()
+
+    def selected_store(self) -> Path | None:
+        data = self.store.currentData()
+        return Path(data) if data else None
+
+    def _on_store_changed(self, *_: object) -> None:
+        path = self.selected_store()
+        self.store.setToolTip(str(path) if path else "")
+        demo = path is not None and path.resolve() == paths.demo_store_path().resolve()
+        self.hint.setText(f"Demonstration store passphrase: {DEMO_PASSPHRASE}" if demo else "")
+        self.hint.setVisible(demo)
+
+    # ---- pages and messages
+
+    def show_unlock(self, note: str = "") -> None:
+        self.pages.setCurrentIndex(0)
+        self.unlock_heading.setText("Unlock a store" if self.store.count() else "Open a store")
+        if note:
+            self.show_message(note, calm=True)
+        else:
+            self.message.hide()
+        self.passphrase.clear()
+        (self.passphrase if self.store.count() else self.choose_button).setFocus()
+
+    def show_locked(self, path: Path, minutes: int | None) -> None:
+        self.set_store(path)
+        self.unlock_heading.setText("Locked")
+        why = f" after {minutes} minute{'s' if minutes != 1 else ''} without activity" if minutes else ""
+        self.show_message(f"Pathways locked{why}: the store is closed and its key dropped. Enter the passphrase "
+                          "to carry on where you left off.", calm=True)
+        self.passphrase.clear()
+        self.passphrase.setFocus()
+
+    def show_create(self) -> None:
+        self.pages.setCurrentIndex(1)
+        self.create_message.hide()
+        if not self.new_path.text():
+            self.new_path.setText(str(paths.stores_dir() / "partnership.pathways"))
+        self.new_pass.clear()
+        self.repeat.clear()
+        self.new_path.setFocus()
+
+    def set_new_path(self, path: Path) -> None:
+        self.new_path.setText(str(path))
+        self.new_pass.setFocus()
+
+    def show_message(self, text: str, *, calm: bool = True) -> None:
+        self.message.setProperty("tone", "calm" if calm else "error")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.setText(text)
+        self.message.setAccessibleName(text)
+        self.message.show()
+
+    def unlock_failed(self, text: str) -> None:
+        """A calm message; the passphrase field cleared and focused; nothing else changed."""
+        self.set_busy(False)
+        self.pages.setCurrentIndex(0)
+        self.show_message(text, calm=True)
+        self.passphrase.clear()
+        self.passphrase.setFocus()
+
+    def create_failed(self, text: str) -> None:
+        self.set_busy(False)
+        self.pages.setCurrentIndex(1)
+        self.create_message.setText(text)
+        self.create_message.show()
+        self.new_pass.clear()
+        self.repeat.clear()
+        self.new_pass.setFocus()
+
+    def set_busy(self, busy: bool, text: str = "") -> None:
+        self.busy.setVisible(busy)
+        self.busy_text.setText(text)
+        self.pages.setEnabled(not busy)
+
+    # ---- actions
+
+    def _on_unlock_clicked(self) -> None:
+        path = self.selected_store()
+        secret = self.passphrase.text()
+        self.passphrase.clear()
+        if path is None:
+            self.show_message("Choose a store file first (Choose file…), or create a new store.")
+            return
+        if not secret:
+            self.show_message("Enter the store's passphrase.")
+            self.passphrase.setFocus()
+            return
+        self.message.hide()
+        self.set_busy(True, f"Unlocking {path.name}…")
+        self.unlock_requested.emit(path, secret)
+
+    def _on_new_pass_changed(self, text: str) -> None:
+        if not text:
+            self.meter.setValue(0)
+            self.strength.setText("Strength: –")
+            return
+        result = assess(text)
+        self.meter.setValue(result.score)
+        colour = STRENGTH_COLOURS[result.score]
+        self.meter.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
+        advice = f" — {result.problems[0]}" if result.problems else ""
+        self.strength.setText(f"Strength: {result.label}{advice}")
+        self.meter.setAccessibleDescription(self.strength.text())
+
+    def _on_create_clicked(self) -> None:
+        text_path = self.new_path.text().strip()
+        secret, again = self.new_pass.text(), self.repeat.text()
+        if not text_path:
+            self.create_failed("Choose where to keep the new store.")
+            self.new_path.setFocus()
+            return
+        path = Path(text_path).expanduser()
+        if path.suffix == "":
+            path = path.with_suffix(".pathways")
+        if path.exists():
+            self.create_failed(f"{path.name} already exists; choose a new file name.")
+            self.new_path.setFocus()
+            return
+        strength = assess(secret)
+        if not strength.acceptable:
+            self.create_failed(f"That passphrase is too weak: {strength.problems[0]}.")
+            return
+        if secret != again:
+            self.create_failed("The two passphrases differ; type the same passphrase twice.")
+            return
+        self.new_pass.clear()
+        self.repeat.clear()
+        self.create_message.hide()
+        self.set_busy(True, f"Creating {path.name}…")
+        self.create_requested.emit(path, secret)
