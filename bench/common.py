@@ -100,7 +100,8 @@ def build_large_plan(
     for period in periods:
         for a in ids:
             batch.append({
-                "action_id": a, "period_id": period.id, "rag": rnd.choice(rags), "percent_complete": rnd.randint(0, 100),
+                "action_id": a, "period_id": period.id, "rag": rnd.choice(rags),
+                "percent_complete": rnd.randint(0, 100),
                 "commentary": "Progress as planned; partners engaged.", "remedial_action": "",
                 "suggestion_reason": "", "recorded_at": when, "source": "app",
             })

@@ -15,7 +15,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from bench.common import build_large_plan, ms, table, timed
 from desktop.models import Base
-from desktop.services.queries import action_rows
+from desktop.services.readmodels import load_rows
 from desktop.store import Store, cipher
 
 PASSPHRASE = "benchmark passphrase for the store"
@@ -50,7 +50,7 @@ def main() -> str:
 
         def load(store: Store = store, plan_id: int = plan_id) -> None:
             with store.session() as s:
-                rows = action_rows(s, plan_id)
+                rows = load_rows(s, plan_id)
             assert len(rows) == 10_000
 
         results[kind]["load"] = timed(load, repeat=5)[0]
@@ -58,11 +58,11 @@ def main() -> str:
 
     def unlock_encrypted() -> None:
         with Store.open(enc_path, PASSPHRASE) as store, store.session() as s:
-            action_rows(s, 1)
+            load_rows(s, 1)
 
     def unlock_plain() -> None:
         with _open_plain(plain_path) as store, store.session() as s:
-            action_rows(s, 1)
+            load_rows(s, 1)
 
     results["encrypted"]["unlock"] = timed(unlock_encrypted, repeat=5)[0]
     results["plain"]["unlock"] = timed(unlock_plain, repeat=5)[0]

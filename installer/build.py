@@ -23,7 +23,8 @@ def main() -> int:
     app_version = version("pathways")
     env = {**os.environ, "PATHWAYS_VERSION": app_version}
     cmd = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-           "--distpath", str(ROOT / "dist"), "--workpath", str(ROOT / "build"), str(ROOT / "installer" / "pathways.spec")]
+           "--distpath", str(ROOT / "dist"), "--workpath", str(ROOT / "build"),
+           str(ROOT / "installer" / "pathways.spec")]
     result = subprocess.run(cmd, env=env, check=False)
     if result.returncode:
         return result.returncode

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop.cli.common import CliError, add_store_argument, open_store
 from desktop.models import Partnership, Person
@@ -17,10 +18,10 @@ from desktop.services.actor import Actor
 from desktop.services.queries import find_period, find_plan
 
 
-def find_person(session, ref: str) -> Person:  # type: ignore[no-untyped-def]
+def find_person(session: Session, ref: str) -> Person:
     ref = ref.strip()
     if ref.isdigit() and (person := session.get(Person, int(ref))) is not None:
-        return person  # type: ignore[no-any-return]
+        return person
     matches = [p for p in session.scalars(select(Person)) if ref.casefold() in p.display_name.casefold()]
     if len(matches) != 1:
         raise CliError(f"'{ref}' matches {len(matches)} people; use more of the name or role, or the id.")
@@ -58,7 +59,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def find_partnership(session, ref: str | None) -> Partnership:  # type: ignore[no-untyped-def]
+def find_partnership(session: Session, ref: str | None) -> Partnership:
     partnerships = list(session.scalars(select(Partnership).order_by(Partnership.id)))
     matches = [p for p in partnerships if not ref or ref.casefold() in f"{p.name} {p.short_name}".casefold()]
     if len(matches) != 1:

@@ -20,8 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.models import Action, ActionUpdate, Objective, Person, Plan, Priority, ReportingPeriod
-from desktop.services.queries import action_rows, current_period, periods_of
+from desktop.services.queries import current_period, periods_of
 from desktop.services.rag import RagScheme, scheme
+from desktop.services.readmodels import load_rows
 from desktop.services.spreadsheet_safety import neutralise, set_cell
 
 ExportFormat = Literal["xlsx", "csv"]
@@ -88,7 +89,7 @@ class PlanTable:
 def plan_table(session: Session, plan: Plan, *, today: dt.date | None = None) -> PlanTable:
     """Every action of ``plan`` in plan order, with its latest update up to the current quarter."""
     sch = scheme(plan.rag_scheme)
-    rows = action_rows(session, plan.id, as_at=today)
+    rows = load_rows(session, plan.id, as_at=today)
     objectives = {o.id: o for o in session.scalars(select(Objective).where(Objective.plan_id == plan.id))}
     priorities = {p.id: p for p in session.scalars(
         select(Priority).where(Priority.objective_id.in_(list(objectives) or [-1])))}

@@ -6,30 +6,19 @@ Built with a handful of set-based queries (not per-action lazy loads) so a 10,00
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.models import (
-    Action,
-    ActionLead,
     ActionStatus,
     ActionUpdate,
-    CriticalPathway,
-    Objective,
-    Organisation,
     Partnership,
-    Person,
     Plan,
-    Priority,
     ReportingPeriod,
-    Strand,
-    action_pathway,
 )
 from desktop.services.errors import NotFound
-from desktop.services.rag import scheme
 
 
 @dataclass(frozen=True)
@@ -168,164 +157,13 @@ def find_plan(session: Session, ref: str) -> Plan:
     raise NotFound(f"'{ref}' matches {len(matches)} plans; use more of the title or the plan's id.")
 
 
-# ---- latest updates, set-based
-
-
-@dataclass(frozen=True)
-class _Latest:
-    period_id: int
-    rag: str | None
-    forecast_rag: str | None
-    percent_complete: int | None
-    commentary: str
-    recorded_at: dt.datetime
-
-
-def _latest_updates(session: Session, period_ids: list[int], actions: int | None = None) -> dict[int, _Latest]:
-    """The newest update per action within ``period_ids`` (a plan's quarters belong to that plan only).
-
-    Quarters are read newest first and the walk stops once ``actions`` actions are found: usually one or two
-    quarters, each an ordered scan of the (period_id, action_id) index, instead of grouping every update ever made.
-    Columns, not ORM objects: building 10,000 entities costs more than the query itself.
-    """
-    order = {pid: i for i, pid in enumerate(period_ids)}
-    found: dict[int, _Latest] = {}
-    for period_id in sorted(period_ids, key=lambda pid: -order[pid]):
-        newest = (
-            select(func.max(ActionUpdate.id))
-            .where(ActionUpdate.period_id == period_id)
-            .group_by(ActionUpdate.action_id)
-            .scalar_subquery()
-        )
-        rows = session.execute(
-            select(
-                ActionUpdate.action_id, ActionUpdate.period_id, ActionUpdate.rag, ActionUpdate.forecast_rag,
-                ActionUpdate.percent_complete, ActionUpdate.commentary, ActionUpdate.recorded_at,
-            ).where(ActionUpdate.id.in_(newest))
-        )
-        for row in rows:
-            if row[0] not in found:
-                found[row[0]] = _Latest(*row[1:])
-        if actions is not None and len(found) >= actions:
-            break
-    return found
-
-
-def action_rows(session: Session, plan_id: int, as_at: dt.date | None = None) -> list[ActionRow]:
-    plan = session.get(Plan, plan_id)
-    if plan is None:
-        raise NotFound(f"No plan with id {plan_id}.")
-    sch = scheme(plan.rag_scheme)
-    today = as_at or dt.date.today()
-    periods = periods_of(session, plan_id)
-    current = current_period(session, plan_id)
-    upto = [p.id for p in periods if current is None or p.start_date <= current.start_date]
-    prev = previous_closed(session, plan_id, current)
-    n_actions = session.scalar(
-        select(func.count(Action.id))
-        .join(Priority, Action.priority_id == Priority.id)
-        .join(Objective, Priority.objective_id == Objective.id)
-        .where(Objective.plan_id == plan_id)
+def _newest_rag_in(session: Session, period_id: int) -> dict[int, str | None]:
+    """Each action's RAG in its newest update of one quarter."""
+    newest = (
+        select(func.max(ActionUpdate.id)).where(ActionUpdate.period_id == period_id).group_by(ActionUpdate.action_id)
     )
-    latest = _latest_updates(session, upto, n_actions)
-    previous = _latest_updates(session, [p.id for p in periods if prev and p.start_date <= prev.start_date], n_actions)
-
-    in_plan = (
-        select(Action.id)
-        .join(Priority, Action.priority_id == Priority.id)
-        .join(Objective, Priority.objective_id == Objective.id)
-        .where(Objective.plan_id == plan_id)
-    )
-    people = {p.id: p.display_name for p in session.scalars(select(Person))}
-    leads: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for action_id, person_id in session.execute(
-        select(ActionLead.action_id, ActionLead.person_id)
-        .where(ActionLead.action_id.in_(in_plan))
-        .order_by(ActionLead.action_id, ActionLead.position)
-    ):
-        leads[action_id].append((person_id, people[person_id]))
-    orgs = {o.id: o.display_name for o in session.scalars(select(Organisation))}
-    pathways: dict[int, list[str]] = defaultdict(list)
-    for action_id, name in session.execute(
-        select(action_pathway.c.action_id, CriticalPathway.name)
-        .join(CriticalPathway, CriticalPathway.id == action_pathway.c.pathway_id)
-        .where(action_pathway.c.action_id.in_(in_plan))
-        .order_by(CriticalPathway.position)
-    ):
-        pathways[action_id].append(name)
-
-    query = (
-        select(
-            Action.id, Objective.id, Objective.code, Priority.id, Priority.code, Priority.strand, Action.code,
-            Action.text, Action.lead_organisation_id, Action.start_date, Action.due_date, Action.timescale,
-            Action.status, Objective.position, Priority.position, Action.position,
-        )
-        .join(Priority, Action.priority_id == Priority.id)
-        .join(Objective, Priority.objective_id == Objective.id)
-        .where(Objective.plan_id == plan_id)
-        .order_by(Objective.position, Priority.position, Action.position)
-    )
-    live = (ActionStatus.COMPLETE, ActionStatus.CANCELLED)
-    current_id = current.id if current else None
-    rows = []
-    for (action_id, objective_id, objective_code, priority_id, priority_code, strand, code, text, org_id,
-         start_date, due_date, timescale, status, o_pos, p_pos, a_pos) in session.execute(query):
-        update = latest.get(action_id)
-        before = previous.get(action_id)
-        rag = update.rag if update else None
-        previous_rag = before.rag if before else None
-        lead_list = leads.get(action_id, [])
-        rows.append(
-            ActionRow(
-                id=action_id,
-                objective_id=objective_id,
-                objective_code=objective_code,
-                priority_id=priority_id,
-                priority_code=priority_code,
-                strand=Strand(strand).value,
-                code=code,
-                text=text,
-                lead=" / ".join(name for _, name in lead_list),
-                lead_ids=tuple(pid for pid, _ in lead_list),
-                organisation=orgs.get(org_id or -1, ""),
-                organisation_id=org_id,
-                start_date=start_date,
-                due_date=due_date,
-                timescale=timescale,
-                status=ActionStatus(status),
-                rag=rag,
-                forecast_rag=update.forecast_rag if update else None,
-                previous_rag=previous_rag,
-                direction=sch.compare(rag, previous_rag),
-                percent_complete=update.percent_complete if update else None,
-                commentary=update.commentary if update else "",
-                last_updated=update.recorded_at if update else None,
-                updated_this_period=bool(update and update.period_id == current_id),
-                overdue=bool(due_date and due_date < today and ActionStatus(status) not in live),
-                pathways=tuple(pathways.get(action_id, ())),
-                position=(o_pos, p_pos, a_pos),
-            )
-        )
-    return rows
-
-
-def plan_tree(session: Session, plan_id: int) -> list[ObjectiveNode]:
-    plan = session.get(Plan, plan_id)
-    if plan is None:
-        raise NotFound(f"No plan with id {plan_id}.")
-    sch = scheme(plan.rag_scheme)
-    by_priority: dict[int, list[str | None]] = defaultdict(list)
-    for row in action_rows(session, plan_id):
-        by_priority[row.priority_id].append(row.rag)
-    out = []
-    for objective in plan.objectives:
-        nodes = tuple(
-            PriorityNode(p.id, p.code, p.text, sch.worst(by_priority.get(p.id, [])), len(by_priority.get(p.id, [])))
-            for p in objective.priorities
-        )
-        rags = [r for p in objective.priorities for r in by_priority.get(p.id, [])]
-        out.append(ObjectiveNode(objective.id, objective.code, objective.title, sch.worst(rags), nodes))
-    return out
+    rows = session.execute(select(ActionUpdate.action_id, ActionUpdate.rag).where(ActionUpdate.id.in_(newest)))
+    return {action_id: rag for action_id, rag in rows}
 
 
 def plan_summaries(session: Session) -> list[PlanSummary]:
@@ -335,13 +173,12 @@ def plan_summaries(session: Session) -> list[PlanSummary]:
         latest_period = periods[-1] if periods else None
         counts: dict[str, int] = {}
         n_actions = 0
-        in_period = _latest_updates(session, [latest_period.id] if latest_period else [])
+        in_period = _newest_rag_in(session, latest_period.id) if latest_period else {}
         priorities = [p for o in plan.objectives for p in o.priorities]
         for priority in priorities:
             for action in priority.actions:
                 n_actions += 1
-                update = in_period.get(action.id)
-                key = (update.rag or "none") if update else "no_update"
+                key = (in_period[action.id] or "none") if action.id in in_period else "no_update"
                 counts[key] = counts.get(key, 0) + 1
         partnership = session.get(Partnership, plan.partnership_id)
         out.append(

@@ -29,7 +29,9 @@ class RagScheme:
     key: str
     name: str
     statuses: tuple[RagStatus, ...]
-    rollup_rule: str = "A priority or objective takes the worst status of its actions; actions with no update are left out."
+    rollup_rule: str = (
+        "A priority or objective takes the worst status of its actions; actions with no update are left out."
+    )
 
     def status(self, key: str) -> RagStatus:
         for s in self.statuses:

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from desktop.models import Action, ActionStatus, Objective, Priority
 from desktop.services.importing import FateKind, apply_import, preview_import
-from desktop.services.queries import action_rows
+from desktop.services.readmodels import load_rows as action_rows
 from desktop.store import Store
 
 P = "\n"  # a paragraph break inside a cell (Alt+Enter in Excel)

@@ -16,7 +16,8 @@ from desktop.models import Action, ActionStatus, ActionUpdate, Person, UpdateSou
 from desktop.services import periods, plans
 from desktop.services.importing import FateKind, ImportOptions, ImportRejected, apply_import, preview_import
 from desktop.services.importing.headings import Field
-from desktop.services.queries import action_rows, find_plan
+from desktop.services.queries import find_plan
+from desktop.services.readmodels import load_rows as action_rows
 from desktop.store import Store
 
 

@@ -11,7 +11,8 @@ from desktop.models import Objective, Plan
 from desktop.services.actor import Actor
 from desktop.services.importing import apply_import, preview_import
 from desktop.services.plan_export import export_plan
-from desktop.services.queries import action_rows, find_plan
+from desktop.services.queries import find_plan
+from desktop.services.readmodels import load_rows as action_rows
 from desktop.store import Store
 
 

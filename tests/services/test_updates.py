@@ -11,8 +11,9 @@ from desktop.models import ActionStatus, OrganisationKind, Plan
 from desktop.services import periods, plans
 from desktop.services.actor import Actor
 from desktop.services.errors import PeriodClosed, ValidationError
-from desktop.services.queries import action_rows, plan_tree
 from desktop.services.rag import BRAG, FIVE_POINT, RAG
+from desktop.services.readmodels import load_rows as action_rows
+from desktop.services.readmodels import plan_tree
 from desktop.services.updates import record_update, suggest_rag
 from desktop.store import Store
 

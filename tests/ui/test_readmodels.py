@@ -1,29 +1,57 @@
-"""desktop.services.readmodels (the desktop's read models) agree with the services they stand in for."""
+"""desktop.services.readmodels: the action rows, tree and summaries every screen and export is built on."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.models import ActionUpdate, Plan
 from desktop.services import periods, queries, readmodels
 from desktop.services.queries import current_period
+from desktop.services.rag import scheme
 from desktop.store import Store
 
 
-def test_rows_are_exactly_what_queries_action_rows_gives(demo_store: Store) -> None:
+def _oracle_rag(session: Session, action_id: int, period_ids: set[int]) -> str | None:
+    """The slow, obvious answer: the newest update of the action in those quarters."""
+    updates = [u for u in session.scalars(select(ActionUpdate).where(ActionUpdate.action_id == action_id))
+               if u.period_id in period_ids]
+    return max(updates, key=lambda u: u.id).rag if updates else None
+
+
+def test_rows_carry_the_newest_update_and_direction(demo_store: Store) -> None:
     with demo_store.session() as session:
         for plan in readmodels.plan_choices(session):
-            expected = queries.action_rows(session, plan.id)
-            assert readmodels.load_rows(session, plan.id) == expected
-            some = [r.id for r in expected[3:7]]
-            assert readmodels.load_rows(session, plan.id, some) == [r for r in expected if r.id in some]
+            rows = readmodels.load_rows(session, plan.id)
+            current = current_period(session, plan.id)
+            previous = queries.previous_closed(session, plan.id, current)
+            assert current is not None and previous is not None
+            sch = scheme(session.get(Plan, plan.id).rag_scheme)  # type: ignore[union-attr]
+            upto = {p.id for p in queries.periods_of(session, plan.id) if p.start_date <= current.start_date}
+            before = {p.id for p in queries.periods_of(session, plan.id) if p.start_date <= previous.start_date}
+            assert [r.position for r in rows] == sorted(r.position for r in rows)
+            for row in rows:
+                assert row.rag == _oracle_rag(session, row.id, upto)
+                assert row.previous_rag == _oracle_rag(session, row.id, before)
+                assert row.direction == sch.compare(row.rag, row.previous_rag)
+            some = [r.id for r in rows[3:7]]
+            assert readmodels.load_rows(session, plan.id, some) == [r for r in rows if r.id in some]
             assert readmodels.load_rows(session, plan.id, []) == []
 
 
-def test_tree_from_rows_matches_plan_tree(demo_store: Store) -> None:
+def test_tree_rolls_up_the_worst_child(demo_store: Store) -> None:
     with demo_store.session() as session:
         for plan in readmodels.plan_choices(session):
             data = readmodels.load_plan(session, plan.id)
-            assert data.tree() == queries.plan_tree(session, plan.id)
+            tree = readmodels.plan_tree(session, plan.id)
+            assert data.tree() == tree
+            sch = scheme(session.get(Plan, plan.id).rag_scheme)  # type: ignore[union-attr]
+            for objective in tree:
+                for node in objective.priorities:
+                    rags = [r.rag for r in data.rows if r.priority_id == node.id]
+                    assert node.rollup == sch.worst(rags) and node.actions == len(rags)
 
 
 def test_awaiting_update_is_the_outstanding_rule(demo_store: Store) -> None:
