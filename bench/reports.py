@@ -23,10 +23,10 @@ sys.path.insert(0, str(ROOT / "tests" / "reports"))  # the same synthetic plans 
 from pypdf import PdfReader  # noqa: E402
 from report_fixtures import make_appendices, make_snapshot  # noqa: E402
 
-from desktop.services import pki  # noqa: E402
 from desktop.reports.delivery_update import SIGNATURE_BOX, UpdateOptions, build_delivery_update  # noqa: E402
 from desktop.reports.signing import sign_pdf, verify_pdf  # noqa: E402
 from desktop.reports.styles import register_fonts  # noqa: E402
+from desktop.services import pki  # noqa: E402
 
 SIZES = (50, 500, 2000)
 OPTIONS = UpdateOptions(marking="OFFICIAL-SENSITIVE", prepared_by="Community Safety Co-ordinator", version="1.0")

@@ -34,9 +34,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from desktop.services.pki import SignerMaterial
 from desktop.reports.styles import INK, MUTED, NAVY, RULE, SANS, SANS_BOLD, register_fonts, styles
 from desktop.services.errors import PathwaysError, ValidationError
+from desktop.services.pki import SignerMaterial
 
 FIELD_NAME = "Certification"
 

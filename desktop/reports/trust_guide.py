@@ -14,7 +14,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.doctemplate import BaseDocTemplate
 
-from desktop.services import pki
 from desktop.reports.styles import (
     FAINT,
     INK,
@@ -30,6 +29,7 @@ from desktop.reports.styles import (
     esc,
     styles,
 )
+from desktop.services import pki
 
 
 def guide_title(partnership: str) -> str:

@@ -15,8 +15,8 @@ from desktop.services import audit
 from desktop.services.actor import Actor
 from desktop.services.errors import NotFound, PeriodClosed, ValidationError
 from desktop.services.freeze import freeze_plan
-from desktop.services.indicators import freeze_indicators
 from desktop.services.frozen import PlanSnapshotData
+from desktop.services.indicators import freeze_indicators
 from desktop.services.updates import latest_update
 
 

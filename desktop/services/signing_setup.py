@@ -10,8 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.models import Partnership, Person, SignerCredential, SigningRoot
-from desktop.services import pki
-from desktop.services import audit
+from desktop.services import audit, pki
 from desktop.services.actor import SYSTEM, Actor
 from desktop.services.errors import NotFound, ValidationError
 

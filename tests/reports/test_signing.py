@@ -17,9 +17,9 @@ from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 from report_fixtures import make_snapshot, require_tool
 
-from desktop.services import pki
 from desktop.reports.delivery_update import SIGNATURE_BOX, UpdateOptions, build_delivery_update
 from desktop.reports.signing import FIELD_NAME, sign_pdf, verify_pdf
+from desktop.services import pki
 
 SIGN_ARGS = {
     "field_box_on_page1": SIGNATURE_BOX,

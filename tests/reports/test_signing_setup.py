@@ -13,10 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.models import AuditEvent, Organisation, Partnership, Person, SignerCredential, SigningRoot
-from desktop.services import pki
 from desktop.reports.delivery_update import SIGNATURE_BOX, UpdateOptions, build_delivery_update
 from desktop.reports.signing import sign_pdf, verify_pdf
-from desktop.services import signing_setup
+from desktop.services import pki, signing_setup
 from desktop.services.errors import NotFound, ValidationError
 from desktop.store import Store
 

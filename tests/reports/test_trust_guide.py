@@ -7,8 +7,8 @@ import io
 from pdf_probe import page_texts
 from pypdf import PdfReader
 
-from desktop.services import pki
 from desktop.reports.trust_guide import build_trust_guide, guide_title, trust_bundle
+from desktop.services import pki
 
 PARTNERSHIP = "County Durham and Darlington Community Safety Partnership"
 
