@@ -230,16 +230,20 @@ def test_page_one_rendered_by_pdftoppm_is_not_blank(built: tuple[PlanSnapshotDat
     assert 0.02 < dark < 0.6, f"{dark:.1%} of page 1 is ink"
 
 
-def test_build_time_is_flat_per_action(snapshot_factory: Callable[..., PlanSnapshotData]) -> None:
-    """Guards against quadratic layout (one giant table): 4x the actions must cost well under 8x the time."""
-    import time
+def test_plan_tables_stay_small_so_layout_cost_is_linear(snapshot_factory: Callable[..., PlanSnapshotData]) -> None:
+    """Guards against quadratic layout (one giant table): every plan table holds at most ROWS_PER_TABLE actions.
 
-    def timed(n: int) -> float:
-        data = snapshot_factory(n, huge_cell=False)
-        start = time.perf_counter()
-        build_delivery_update(data, UpdateOptions())
-        return time.perf_counter() - start
+    The time per action itself is measured by bench/reports.py, not asserted in a test.
+    """
+    from reportlab.platypus import Table
 
-    timed(10)
-    small, large = timed(60), timed(240)
-    assert large < small * 8, (small, large)
+    from desktop.reports.flowables import RagPalette
+    from desktop.reports.plan_table import ROWS_PER_TABLE, plan_section
+    from desktop.reports.styles import LANDSCAPE, frame_width
+    from desktop.services.rag import scheme
+
+    data = snapshot_factory(240, huge_cell=False)
+    story = plan_section(data, RagPalette(scheme(data.rag_scheme)), frame_width(LANDSCAPE), section_number=3)
+    tables = [f for f in story if isinstance(f, Table)]
+    assert sum(len(t._cellvalues) - 1 for t in tables) >= 240  # every action is in a table (plus header rows)
+    assert max(len(t._cellvalues) for t in tables) <= ROWS_PER_TABLE + 2  # header (+ priority heading) + actions

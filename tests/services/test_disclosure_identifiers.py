@@ -170,13 +170,11 @@ def test_placeholder_values_are_not_treated_as_identifiers() -> None:
     assert kinds("Not known to probation; two offenders of no fixed abode (NFA); address unknown", ids) == []
 
 
-def test_a_large_store_scans_quickly() -> None:
-    import time
-
+def test_a_large_store_is_scanned_whole() -> None:
+    # Speed is measured in bench/, not asserted here; this checks a 5,000-subject store finds the one hit.
     names = frozenset(f"Demo Subject {n:05d}" for n in range(5000))
     pncs = frozenset(f"00/{n:07d}Z" for n in range(5000))
     ids = IdentifierSet(names=names, pnc_ids=pncs)
     text = "Action 2.2 commentary: progress on the accommodation pathway, 12 referrals in 2015/16 Q3. " * 2000
-    started = time.perf_counter()
     assert kinds(text + " demo subject 04711", ids) == [IdentifierKind.NAME]
-    assert time.perf_counter() - started < 5
+    assert kinds(text, ids) == []
