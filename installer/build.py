@@ -30,7 +30,12 @@ def main() -> int:
         return result.returncode
     iss = render_inno(app_version)
     bundle = ROOT / "dist" / "pathways"
-    size = sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file())
+    seen: set[int] = set()
+    size = 0
+    for f in bundle.rglob("*"):
+        if f.is_file() and not f.is_symlink() and f.stat().st_ino not in seen:
+            seen.add(f.stat().st_ino)
+            size += f.stat().st_size
     print(f"bundle: {bundle} ({size / 1e6:.0f} MB); Windows installer script: {iss}")
     return 0
 

@@ -27,7 +27,13 @@ from desktop.services.disclosure.importing import (
     OFFENCE_PREFIX,
     import_profile_file,
 )
-from desktop.services.disclosure.profiles import PROFILES, AppendixPreview, HeldTable, PreviewPair, preview
+from desktop.services.disclosure.profiles import (
+    PROFILES,
+    AppendixPreview,
+    PreviewPair,
+    generalised_cells,
+    preview,
+)
 from desktop.services.disclosure.rules import SECONDARY_SYMBOL, DisclosureRule, rule_for
 from desktop.services.errors import NotFound
 from desktop.services.published import PublishedTable, RedactionNotice
@@ -147,23 +153,6 @@ def _grid(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
         cells = [v.rjust(w) if n else v.ljust(w) for v, w, n in zip(row, widths, numeric, strict=True)]
         lines.append("  ".join(cells).rstrip())
     return lines
-
-
-def generalised_cells(held: HeldTable, published: PublishedTable) -> frozenset[tuple[int, int]]:
-    """Published (row, column) cells of the pseudonymised rows table whose held value was generalised."""
-    if "Published as" not in held.columns or not published.columns or published.columns[0] != "Offender":
-        return frozenset()
-    status = held.columns.index("Published as")
-    held_row = {row[status].split(" (", 1)[0]: r for r, row in enumerate(held.rows)}
-    out: set[tuple[int, int]] = set()
-    for p, row in enumerate(published.rows):
-        r = held_row.get(row[0])
-        if r is None:
-            continue
-        for c, name in enumerate(published.columns):
-            if c and name in held.columns[1:4] and (r, held.columns.index(name)) in held.marked:
-                out.add((p, c))
-    return frozenset(out)
 
 
 def _held_lines(pair: PreviewPair, withheld_rows: int) -> list[str]:

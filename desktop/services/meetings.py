@@ -8,7 +8,6 @@ Part B. Exempt (Part B) items carry their paragraph of Schedule 12A to the Local
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import functools
 import hashlib
 import io
@@ -42,7 +41,7 @@ from desktop.models import (
 )
 from desktop.models.base import Base
 from desktop.models.meetings import ContactLine, ImplicationAnswer, ReportSection
-from desktop.services import audit, implications
+from desktop.services import audit, implications, plans
 from desktop.services.actor import Actor
 from desktop.services.errors import NotFound, ValidationError
 
@@ -137,21 +136,8 @@ EDITABLE: dict[type[Base], tuple[str, ...]] = {
 # ---- small helpers
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, dt.date | dt.datetime | dt.time):
-        return value.isoformat()
-    return value
-
-
-def _entity(obj: Base) -> str:
-    return str(getattr(obj, "__tablename__", type(obj).__name__.lower()))
-
-
 def describe(obj: Base, names: Iterable[str] | None = None) -> dict[str, Any]:
-    fields = names if names is not None else EDITABLE.get(type(obj), ())
-    return {name: _plain(getattr(obj, name)) for name in fields}
+    return plans.describe(obj, names if names is not None else EDITABLE.get(type(obj), ()))
 
 
 def _require(value: str | None, field: str, what: str) -> str:
@@ -164,7 +150,7 @@ def _require(value: str | None, field: str, what: str) -> str:
 def _added(session: Session, actor: Actor, obj: Base, after: Mapping[str, Any] | None = None) -> None:
     session.add(obj)
     session.flush()
-    audit.record(session, actor, "create", _entity(obj), getattr(obj, "id", None),
+    audit.record(session, actor, "create", plans.entity_name(obj), getattr(obj, "id", None),
                  after=after if after is not None else describe(obj))
 
 
@@ -496,7 +482,8 @@ def edit(session: Session, actor: Actor, obj: Base, changes: Mapping[str, Any], 
     allowed = EDITABLE.get(type(obj), ())
     unknown = [k for k in changes if k not in allowed]
     if unknown:
-        raise ValidationError(f"{', '.join(unknown)} cannot be changed on a {_entity(obj)}.", field=unknown[0])
+        raise ValidationError(f"{', '.join(unknown)} cannot be changed on a {plans.entity_name(obj)}.",
+                              field=unknown[0])
     changes = dict(changes)
     for field in ("title", "name"):
         if field in changes and type(obj) in (Committee, AgendaItem):
@@ -535,16 +522,7 @@ def edit(session: Session, actor: Actor, obj: Base, changes: Mapping[str, Any], 
         for key in ("sections_json", "contacts_json", "implications_json"):
             if key in changes:
                 _check_json_list(str(changes[key]), key)
-    before = describe(obj, changes.keys())
-    if before == {k: _plain(v) for k, v in changes.items()}:
-        return before
-    previous = {k: getattr(obj, k) for k in changes}
-    for key, value in changes.items():
-        setattr(obj, key, value)
-    session.flush()
-    audit.record(session, actor, "update", _entity(obj), getattr(obj, "id", None), before=before,
-                 after=describe(obj, changes.keys()), reason=reason)
-    return previous
+    return plans.apply_changes(session, actor, obj, changes, reason)
 
 
 def _check_json_list(text: str, field: str) -> None:
@@ -562,7 +540,7 @@ def delete(session: Session, actor: Actor, obj: Base, reason: str = "") -> None:
         raise ValidationError("Standing items of the house style cannot be deleted; leave them with no papers.",
                               field="fixed")
     before = _attachment_facts(obj) if isinstance(obj, Attachment) else describe(obj)
-    entity, entity_id = _entity(obj), getattr(obj, "id", None)
+    entity, entity_id = plans.entity_name(obj), getattr(obj, "id", None)
     if isinstance(obj, AgendaItem):
         meeting, parent = obj.meeting, obj.parent
         for child in list(obj.children):

@@ -63,7 +63,7 @@ E = TypeVar("E", bound=Base)
 def _plain(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, dt.date | dt.datetime):
+    if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     return value
 
@@ -348,6 +348,16 @@ def edit(session: Session, actor: Actor, obj: Base, changes: Mapping[str, Any], 
         _check_dates(changes.get("start_date", obj.start_date), changes.get("due_date", obj.due_date))
         if "status" in changes:
             changes = {**changes, "status": ActionStatus(changes["status"])}
+    return apply_changes(session, actor, obj, changes, reason)
+
+
+def apply_changes(
+    session: Session, actor: Actor, obj: Base, changes: Mapping[str, Any], reason: str = "", entity: str | None = None
+) -> dict[str, Any]:
+    """Set already-validated fields and audit before/after; returns the previous values (what an undo needs).
+
+    Every service's ``edit`` ends here, so every change is recorded the same way. No change, no audit event.
+    """
     before = describe(obj, changes.keys())
     if before == {k: _plain(v) for k, v in changes.items()}:
         return before
@@ -355,7 +365,7 @@ def edit(session: Session, actor: Actor, obj: Base, changes: Mapping[str, Any], 
     for key, value in changes.items():
         setattr(obj, key, value)
     session.flush()
-    audit.record(session, actor, "update", entity_name(obj), getattr(obj, "id", None), before=before,
+    audit.record(session, actor, "update", entity or entity_name(obj), getattr(obj, "id", None), before=before,
                  after=describe(obj, changes.keys()), reason=reason)
     return previous
 

@@ -74,7 +74,7 @@ from desktop.services.disclosure.importing import (
     read_table,
     suggest_mapping,
 )
-from desktop.services.disclosure.profiles import AppendixPreview, HeldTable, PreviewPair, preview
+from desktop.services.disclosure.profiles import AppendixPreview, PreviewPair, generalised_cells, preview
 from desktop.services.disclosure.rules import SECONDARY_SYMBOL, DisclosureRule, rule_for
 from desktop.services.errors import PathwaysError
 from desktop.services.published import PublishedTable, RedactionNotice
@@ -195,23 +195,6 @@ def held_grid(pair: PreviewPair, rule: DisclosureRule) -> Grid:
         marks = {cell: kind for cell in held.marked}
     total = bool(held.rows) and held.rows[-1][0] == "Total" and ROWS_COLUMN not in held.columns
     return Grid(held.title, held.columns, held.rows, marks, rule, total)
-
-
-def generalised_cells(held: HeldTable, published: PublishedTable) -> frozenset[tuple[int, int]]:
-    """Published (row, column) cells of the pseudonymised rows table whose held value was generalised."""
-    if "Published as" not in held.columns or not published.columns or published.columns[0] != "Offender":
-        return frozenset()
-    status = held.columns.index("Published as")
-    held_row = {row[status].split(" (", 1)[0]: r for r, row in enumerate(held.rows)}
-    out: set[tuple[int, int]] = set()
-    for p, row in enumerate(published.rows):
-        r = held_row.get(row[0])
-        if r is None:
-            continue
-        for c, name in enumerate(published.columns):
-            if c and name in held.columns[1:4] and (r, held.columns.index(name)) in held.marked:
-                out.add((p, c))
-    return frozenset(out)
 
 
 def published_grid(pair: PreviewPair, rule: DisclosureRule) -> Grid | None:

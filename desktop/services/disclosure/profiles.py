@@ -309,3 +309,20 @@ def _held_rows(appendix: ProfileAppendix, result: Generalised | None) -> HeldTab
         rows.append((subject.name, *held, *_attributes(person), status))
     title = ROWS_TITLE if result is not None else "Offender rows (held in the store only)"
     return HeldTable(title, columns, tuple(rows), frozenset(marked))
+
+
+def generalised_cells(held: HeldTable, published: PublishedTable) -> frozenset[tuple[int, int]]:
+    """Published (row, column) cells of the pseudonymised rows table whose held value was generalised."""
+    if "Published as" not in held.columns or not published.columns or published.columns[0] != "Offender":
+        return frozenset()
+    status = held.columns.index("Published as")
+    held_row = {row[status].split(" (", 1)[0]: r for r, row in enumerate(held.rows)}
+    out: set[tuple[int, int]] = set()
+    for p, row in enumerate(published.rows):
+        r = held_row.get(row[0])
+        if r is None:
+            continue
+        for c, name in enumerate(published.columns):
+            if c and name in held.columns[1:4] and (r, held.columns.index(name)) in held.marked:
+                out.add((p, c))
+    return frozenset(out)
