@@ -135,8 +135,10 @@ def _make_application(argv: Sequence[str]) -> object:
 def create_main_window(store: Path | None = None) -> object:
     """The application and its main window, ready to show (used by ``run``, ``self_test`` and tests)."""
     from desktop.settings import Settings
+    from desktop.ui import wiring
     from desktop.ui.main_window import MainWindow
 
+    wiring.install()
     window = MainWindow(Settings())
     window.start(store)
     return window
@@ -155,6 +157,9 @@ def run(store_path: Path | None) -> int:
     from PySide6.QtWidgets import QApplication
 
     assert isinstance(app, QApplication)
+    from desktop.ui import wiring
+
+    wiring.install()
     if store_path is not None and not Path(store_path).is_file():
         print(f"pathways: no store at {store_path}; choose one in the window.", file=sys.stderr)
         store_path = None
@@ -200,7 +205,15 @@ class SelfTestContext:
 
 
 # Later features add their own checks here (e.g. "build and sign a small update, verify it"); each returns a line.
-SELF_TEST_STEPS: list[Callable[[SelfTestContext], str]] = []
+def _check_signed_update(context: SelfTestContext) -> str:
+    from desktop.reports.self_check import publish_and_verify
+    from desktop.store import Store
+
+    assert isinstance(context.store, Store)
+    return publish_and_verify(context.store)
+
+
+SELF_TEST_STEPS: list[Callable[[SelfTestContext], str]] = [_check_signed_update]
 
 
 def self_test() -> int:
@@ -208,12 +221,17 @@ def self_test() -> int:
     if not display_available():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+    from desktop.ui import wiring
+
+    wiring.install()
     try:
         return _self_test()
     except Exception as exc:  # noqa: BLE001 — report, don't crash
         print(f"self-test FAILED: {type(exc).__name__}: {exc}")
         traceback.print_exc()
         return 1
+    finally:
+        wiring.uninstall()  # the self-test also runs inside other processes (the test suite)
 
 
 def _self_test() -> int:

@@ -49,6 +49,8 @@ FEATURES: tuple[Feature, ...] = (
             description="Check a received PDF: intact, who signed it, when, and whether the signer is trusted"),
     Feature("meetings", "view", "&Meetings", "meetings", description="Committees, meetings and agenda packs"),
     Feature("indicators", "view", "&Indicators", "indicators", description="Performance indicators"),
+    Feature("profiles", "view", "&Offender profiles", "profiles",
+            description="Offender-profile appendices and what each disclosure profile publishes"),
 )
 
 _HANDLERS: dict[str, Callable[[MainWindow], None]] = {}

@@ -67,6 +67,8 @@ from desktop.ui.workspace import Change, Workspace
 
 log = logging.getLogger("pathways.ui")
 
+# Screens other parts of Pathways provide through the feature registry, in View-menu order.
+VIEW_FEATURES = tuple(f.key for f in features.FEATURES if f.menu == "view")
 VIEW_PLAN = "plan"
 VIEW_MINE = "my_actions"
 VIEW_DASHBOARD = "dashboard"
@@ -140,7 +142,7 @@ class MainWindow(QMainWindow):
             VIEW_PLAN: self.plan_view, VIEW_MINE: self.my_actions, VIEW_DASHBOARD: self.dashboard,
             VIEW_QUARTERS: self.quarters, VIEW_PEOPLE: self.people,
         }
-        for key in ("meetings", "indicators"):
+        for key in VIEW_FEATURES:
             factory = features.view_factory(key)
             if factory is not None:
                 self._view_widgets[key] = factory(self)
@@ -277,7 +279,7 @@ class MainWindow(QMainWindow):
         edit.addActions([m["find"], m["clear_filters"]])
         view = menu("&View")
         view.addActions([m[f"view_{k}"] for k in (VIEW_PLAN, VIEW_MINE, VIEW_DASHBOARD, VIEW_QUARTERS, VIEW_PEOPLE)])
-        view.addActions([m["feature_meetings"], m["feature_indicators"]])
+        view.addActions([m[f"feature_{key}"] for key in VIEW_FEATURES])
         view.addSeparator()
         self.columns_menu = view.addMenu("Action table &columns")
         self.columns_menu.aboutToShow.connect(lambda: fill_column_menu(self.columns_menu, self.plan_view.table))

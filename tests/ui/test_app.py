@@ -65,6 +65,7 @@ def test_self_test(capsys: pytest.CaptureFixture[str], qapp: object) -> None:
         app.SELF_TEST_STEPS.remove(step)
     out = capsys.readouterr().out
     assert "self-test: OK" in out and "SQLCipher 4." in out and "Qt 6." in out and "extra step: ok" in out
+    assert "signed update verified" in out and "INTACT:TRUSTED,UNTOUCHED" in out
     assert seen and not seen[0].exists()  # the temporary store is gone
 
 

@@ -1,0 +1,229 @@
+"""Export › Plan as spreadsheet…: the plan as a formatted XLSX workbook or a plain CSV file (``export_plan``).
+
+The file goes through the disclosure check before it is written; if the check stops it, its message (what was
+found where) is shown in full and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal, cast
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from desktop.models import Plan
+from desktop.services.errors import NotFound, PathwaysError
+from desktop.services.plan_export import export_plan
+from desktop.ui.dialog_service import DialogService
+from desktop.ui.export_update_dialog import TaskDialog, default_folder, safe_file_name, subtle, with_suffix
+from desktop.ui.tasks import TaskState
+from desktop.ui.workspace import Workspace
+
+Format = Literal["xlsx", "csv"]
+FORMATS: tuple[tuple[Format, str, str, str], ...] = (
+    ("xlsx", "Excel workbook (.xlsx)", "Formatted: headings, RAG colours, wrapped text and frozen panes.",
+     "Excel workbooks (*.xlsx);;All files (*)"),
+    ("csv", "CSV text (.csv)", "Plain text, one row per action: for other systems and any spreadsheet program.",
+     "CSV files (*.csv);;All files (*)"),
+)
+
+
+class SpreadsheetExportDialog(TaskDialog):
+    """Signals:
+        exported(object): the file was written: its Path.
+    """
+
+    exported = Signal(object)
+
+    def __init__(self, workspace: Workspace, dialogs: DialogService, parent: QWidget | None = None) -> None:
+        super().__init__(
+            workspace, dialogs, parent, name="spreadsheet_export_dialog", title="Export plan as a spreadsheet",
+            heading="Plan as a spreadsheet",
+            intro="Every action with its objective, priority, leads, dates and latest update. The columns use "
+                  "headings Pathways can import again. The file is checked for personal data before it is saved.",
+            primary="&Export",
+        )
+        self.path: Path | None = None
+        self._auto_path = ""
+
+        self.plan = QComboBox()
+        self.plan.setMinimumContentsLength(40)
+        self.plan.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        for plan in workspace.plans:
+            self.plan.addItem(plan.title + ("  [demonstration]" if plan.is_demo else ""), plan.id)
+        current = workspace.plan_id
+        self.plan.setCurrentIndex(max(0, self.plan.findData(current)) if current is not None else 0)
+        self.add_row("plan", "&Plan", self.plan)
+
+        self.format_group = QButtonGroup(self)
+        formats = QWidget()
+        formats.setObjectName("format")
+        column = QVBoxLayout(formats)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        self.format_buttons: dict[str, QRadioButton] = {}
+        for key, label, description, _ in FORMATS:
+            button = QRadioButton(label)
+            button.setObjectName(f"format_{key}")
+            button.setAccessibleDescription(description)
+            button.setProperty("format", key)
+            self.format_group.addButton(button)
+            self.format_buttons[key] = button
+            note = subtle(description)
+            note.setContentsMargins(24, 0, 0, 4)
+            column.addWidget(button)
+            column.addWidget(note)
+        self.format_buttons["xlsx"].setChecked(True)
+        format_label = QLabel("&Format")
+        format_label.setBuddy(self.format_buttons["xlsx"])
+        self.form.addRow(format_label, formats)
+
+        self.output = QLineEdit()
+        self.output.setPlaceholderText("Choose where to save the file")
+        self.choose_button = QPushButton("C&hoose…")
+        self.choose_button.setObjectName("choose_output")
+        self.choose_button.setAutoDefault(False)
+        self.choose_button.setAccessibleName("Choose the output file")
+        self.add_row("output", "Save &as", self.output, self.choose_button, accessible="Output file")
+        self.body.addLayout(self.form)
+        self.body.addStretch(1)
+
+        self.open_folder_button = QPushButton("&Open folder")
+        self.open_folder_button.setObjectName("open_folder")
+        self.open_folder_button.setAutoDefault(False)
+        self.open_folder_button.hide()
+        self.extra_buttons.addWidget(self.open_folder_button)
+
+        self.plan.currentIndexChanged.connect(lambda _: self._suggest_path())
+        self.format_group.buttonToggled.connect(lambda *_: self._suggest_path())
+        self.choose_button.clicked.connect(self._choose_output)
+        self.open_folder_button.clicked.connect(self._open_folder)
+        assert self.primary is not None
+        self.primary.clicked.connect(self.export)
+        self._suggest_path()
+        self.update_state()
+        self.resize(720, 440)
+
+    def format(self) -> Format:
+        button = self.format_group.checkedButton()
+        return cast(Format, str(button.property("format"))) if button else "xlsx"
+
+    def set_format(self, key: Format) -> None:
+        self.format_buttons[key].setChecked(True)
+
+    def _suffix(self) -> str:
+        return f".{self.format()}"
+
+    def _short_name(self) -> str:
+        """The partnership's short name ("SDP") for the suggested file name; the plan title if it has none."""
+        plan_id = self.plan.currentData()
+        if plan_id is None:
+            return ""
+        try:
+            with self.workspace.session() as session:
+                plan = session.get(Plan, int(plan_id))
+                return (plan.partnership.short_name or plan.title[:40]) if plan else ""
+        except PathwaysError:
+            return ""
+
+    def _suggest_path(self) -> None:
+        short = self._short_name()
+        if not short:
+            return
+        suffix = self._suffix()
+        current = self.output.text().strip()
+        if current and current != self._auto_path:
+            typed = Path(current)
+            if typed.suffix.lower() in (".xlsx", ".csv") and typed.suffix.lower() != suffix:
+                self.output.setText(str(typed.with_suffix(suffix)))  # keep their name, follow the format
+            return
+        folder = Path(current).parent if current else default_folder()
+        self._auto_path = str(folder / (safe_file_name(f"{short} delivery plan {dt.date.today():%Y-%m-%d}") + suffix))
+        self.output.setText(self._auto_path)
+
+    def _choose_output(self) -> None:
+        current = self.output_path()
+        folder = current.parent if current else default_folder()
+        name_filter = next(f for key, _, _, f in FORMATS if key == self.format())
+
+        def chosen(path: Path) -> None:
+            self.output.setText(str(with_suffix(path, self._suffix())))
+            self.confirmed_path = self.output.text()
+            self.errors["output"].clear_message()
+
+        self.dialogs.choose_save_file(self, "Save the plan as a spreadsheet", chosen, directory=folder,
+                                      name_filter=name_filter, default_suffix=self.format())
+
+    def output_path(self) -> Path | None:
+        text = self.output.text().strip()
+        return with_suffix(Path(text).expanduser(), self._suffix()) if text else None
+
+    def update_state(self) -> None:
+        if self.primary is not None:
+            self.primary.setEnabled(not self.running and self.plan.count() > 0)
+
+    def export(self) -> None:
+        self.clear_errors()
+        self.open_folder_button.hide()
+        plan_id = self.plan.currentData()
+        out = self.output_path()
+        if plan_id is None:
+            self.show_error("plan", "Choose a plan.")
+            return
+        if out is None:
+            self.show_error("output", "Choose where to save the file.")
+            return
+        if not out.parent.is_dir():
+            self.show_error("output", f"The folder {out.parent} does not exist.")
+            return
+        self.output.setText(str(out))
+        self.confirm_replace(out, lambda: self._export(int(plan_id), out))
+
+    def _export(self, plan_id: int, out: Path) -> None:
+        fmt = self.format()
+
+        def work(session: Session, state: TaskState) -> Path:
+            plan = session.get(Plan, plan_id)
+            if plan is None:
+                raise NotFound("That plan is no longer in the store.")
+            state.set_progress(0.2, "Writing the spreadsheet")
+            return export_plan(session, plan, fmt, out)
+
+        self.run_on_store(work, self._exported, title="Exporting the plan…", cancellable=False,
+                          what="The plan was not exported")
+
+    def _exported(self, path: Path) -> None:
+        self.path = path
+        size = path.stat().st_size if path.exists() else 0
+        self.notice.show_notice("ok", f"Saved {path.name}", f"{size / 1024:,.0f} KB, in {path.parent}")
+        self.open_folder_button.show()
+        self.open_folder_button.setFocus()
+        self.exported.emit(path)
+
+    def _open_folder(self) -> None:
+        if self.path is not None:
+            self.files.open_folder(self, self.path.parent)
+
+
+def open_spreadsheet_export(workspace: Workspace, dialogs: DialogService, parent: QWidget | None = None
+                            ) -> SpreadsheetExportDialog | None:
+    """Export › Plan as spreadsheet…"""
+    if not workspace.is_open or not workspace.plans:
+        dialogs.inform(parent, "Plan as spreadsheet", "Open a store with a plan first.")
+        return None
+    dialog = SpreadsheetExportDialog(workspace, dialogs, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
