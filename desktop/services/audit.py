@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from desktop.models import AuditEvent, StoreMeta
@@ -98,6 +98,55 @@ def record(
     else:
         head.value = value
     return event
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change for :func:`record_many`."""
+
+    verb: str
+    entity: str
+    entity_id: int | None
+    before: Mapping[str, Any] | None = None
+    after: Mapping[str, Any] | None = None
+    reason: str = ""
+
+
+def record_many(session: Session, actor: Actor, changes: Sequence[Change]) -> None:
+    """Append many events to the chain in one multi-row insert (bulk imports).
+
+    The same events, hashes and head as calling :func:`record` once per change; no ORM objects, no ids fetched back.
+    """
+    if not changes:
+        return
+    session.flush()
+    head = session.get(StoreMeta, HEAD_KEY)
+    if head is not None:
+        seq_text, _, previous_hash = head.value.partition(":")
+        sequence = int(seq_text)
+    else:
+        sequence, previous_hash = 0, ""
+    at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    rows = []
+    for change in changes:
+        sequence += 1
+        event = AuditEvent(
+            sequence=sequence, at=at, actor_id=actor.person_id, actor_label=actor.label, verb=change.verb,
+            entity=change.entity, entity_id=change.entity_id, before=to_json(change.before),
+            after=to_json(change.after), reason=change.reason, previous_hash=previous_hash,
+        )
+        previous_hash = event_hash(event)
+        rows.append({c: getattr(event, c) for c in _COLUMNS} | {"hash": previous_hash})
+    session.execute(insert(AuditEvent), rows)
+    value = f"{sequence}:{previous_hash}"
+    if head is None:
+        session.add(StoreMeta(key=HEAD_KEY, value=value))
+    else:
+        head.value = value
+
+
+_COLUMNS = ("sequence", "at", "actor_id", "actor_label", "verb", "entity", "entity_id", "before", "after", "reason",
+            "previous_hash")
 
 
 @dataclass(frozen=True)

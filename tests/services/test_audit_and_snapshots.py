@@ -74,3 +74,22 @@ def test_snapshot_chain_links_quarters(demo_store: Store) -> None:
             data = PlanSnapshotData.from_json(chain[2].payload)
             assert data.sha256() == chain[2].sha256
             assert data.previous_period_label is not None
+
+
+def test_bulk_recorded_events_continue_the_same_chain(store: Store) -> None:
+    from desktop.services import audit
+    from desktop.services.actor import Actor
+
+    actor = Actor(None, "Importer")
+    with store.session() as s:
+        audit.record(s, actor, "create", "plan", 1, after={"title": "first"})
+        audit.record_many(s, actor, [audit.Change("create", "action", i, after={"code": f"1.{i}"})
+                                     for i in range(1, 51)])
+        audit.record(s, actor, "update", "plan", 1, before={"title": "first"}, after={"title": "second"})
+    with store.session() as s:
+        chain = verify_chain(s)
+        assert chain.ok and chain.events == 52
+        event = s.scalars(select(AuditEvent).where(AuditEvent.sequence == 30)).one()
+        event.after = event.after.replace("1.29", "1.99")
+    with store.session() as s:
+        assert any("audit event 30 has been altered" in p for p in verify_chain(s).problems)
