@@ -61,43 +61,9 @@ def record(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
     reason: str = "",
-    flush: bool = True,
-) -> AuditEvent:
-    """Append one event to the chain (flushes, so the caller's ids are assigned).
-
-    The chain's head (sequence and hash of the newest event) comes from store_meta, which the session keeps in its
-    identity map: no query per change, so a 5,000-action import does not slow down as the trail grows.
-    ``flush=False`` when the caller has just flushed: the event then goes out with the caller's next flush.
-    """
-    if flush:
-        session.flush()
-    head = session.get(StoreMeta, HEAD_KEY)
-    if head is not None:
-        seq_text, _, last_hash = head.value.partition(":")
-        last_sequence = int(seq_text)
-    else:
-        last_sequence, last_hash = 0, ""
-    event = AuditEvent(
-        sequence=last_sequence + 1,
-        at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-        actor_id=actor.person_id,
-        actor_label=actor.label,
-        verb=verb,
-        entity=entity,
-        entity_id=entity_id,
-        before=to_json(before),
-        after=to_json(after),
-        reason=reason,
-        previous_hash=last_hash,
-    )
-    event.hash = event_hash(event)
-    session.add(event)
-    value = f"{event.sequence}:{event.hash}"
-    if head is None:
-        session.add(StoreMeta(key=HEAD_KEY, value=value))
-    else:
-        head.value = value
-    return event
+) -> None:
+    """Append one event to the chain (flushes first, so the caller's ids are assigned)."""
+    record_many(session, actor, [Change(verb, entity, entity_id, before, after, reason)])
 
 
 @dataclass(frozen=True)
@@ -113,9 +79,10 @@ class Change:
 
 
 def record_many(session: Session, actor: Actor, changes: Sequence[Change]) -> None:
-    """Append many events to the chain in one multi-row insert (bulk imports).
+    """Append events to the chain in one multi-row insert; no ORM objects, no ids fetched back.
 
-    The same events, hashes and head as calling :func:`record` once per change; no ORM objects, no ids fetched back.
+    The chain's head (sequence and hash of the newest event) comes from store_meta, which the session keeps in its
+    identity map: no query per change, so a 5,000-action import does not slow down as the trail grows.
     """
     if not changes:
         return

@@ -101,7 +101,7 @@ def _added(session: Session, actor: Actor, obj: E, reason: str = "") -> E:
     session.add(obj)
     session.flush()
     audit.record(session, actor, "create", entity_name(obj), getattr(obj, "id", None), after=describe(obj),
-                 reason=reason, flush=False)
+                 reason=reason)
     return obj
 
 
@@ -248,7 +248,7 @@ def add_action(
     session.add(action)
     session.flush()
     after = {**describe(action), "leads": [p.id for p in unique_leads], "pathways": [p.name for p in action.pathways]}
-    audit.record(session, actor, "create", "action", action.id, after=after, reason=reason, flush=False)
+    audit.record(session, actor, "create", "action", action.id, after=after, reason=reason)
     return action
 
 
