@@ -20,17 +20,6 @@ from desktop.store import Store
 PASSPHRASE = "benchmark passphrase for startup"
 ROOT = Path(__file__).resolve().parent.parent
 
-COLD_START = """
-import os, sys
-from desktop.app import _make_application, create_main_window
-from PySide6.QtCore import QTimer
-app = _make_application(["pathways"])
-window = create_main_window(None)
-window.show()
-QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
-app.exec()
-"""
-
 OPEN_LARGE = """
 import resource, sys
 from pathlib import Path
@@ -55,11 +44,12 @@ def _env() -> dict[str, str]:
             "PATHWAYS_HOME": tempfile.mkdtemp(prefix="pathways-bench-home-")}
 
 
-def cold_start(runs: int = 5) -> list[float]:
+def cold_start(command: list[str], runs: int = 5) -> list[float]:
+    """Process start → unlock window on screen, in fresh processes (`pathways --exit-when-shown`)."""
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-c", COLD_START], env=_env(), capture_output=True, text=True,
+        proc = subprocess.run([*command, "--exit-when-shown"], env=_env(), capture_output=True, text=True,
                               check=False)
         if "shown" not in proc.stdout:
             raise SystemExit(f"cold start failed: {proc.stderr[-400:]}")
@@ -90,7 +80,7 @@ def main() -> str:
     store = folder / "large.pathways"
     with Store.create(store, PASSPHRASE) as s, s.session() as session:
         build_large_plan(session, actions=10_000, updates_per_action=4)
-    starts = cold_start()
+    starts = cold_start([sys.executable, "-m", "desktop"])
     rows, mb = peak_memory(store)
     bundle = ROOT / "dist" / "pathways" / "pathways"
     out = [
@@ -100,14 +90,8 @@ def main() -> str:
         [f"peak memory, main window with a {rows:,}-action store open", f"{mb} MB", "≤ 400 MB"],
     ]
     if bundle.exists():
-        samples = []
-        for _ in range(5):
-            start = time.perf_counter()
-            proc = subprocess.run([str(bundle), "--self-test"], env=_env(), capture_output=True, text=True,
-                                  check=False)
-            samples.append(time.perf_counter() - start)
-        out.append(["bundle self-test, whole run (median of 5)", f"{statistics.median(samples):.2f} s",
-                    "exit 0" if proc.returncode == 0 else f"exit {proc.returncode}"])
+        out.append(["cold start to the unlock window (the PyInstaller bundle, median of 5)",
+                    f"{statistics.median(cold_start([str(bundle)])):.2f} s", "≤ 1.5 s"])
     return table(["measure", "result", "aim"], out)
 
 

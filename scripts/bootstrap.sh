@@ -4,11 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Qt offscreen + real windows under Xvfb, fonts (no boxes for glyphs), poppler for PDF checks, venv for Debian's Python.
+# Qt offscreen + real windows under Xvfb, fonts (no boxes for glyphs), poppler (pdftoppm, pdfsig) and NSS certutil
+# for the independent signature check in the tests, venv for Debian's Python.
 APT_PACKAGES=(
   libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 fonts-dejavu-core
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0
-  libxcb-shape0 xvfb xauth poppler-utils
+  libxcb-shape0 xvfb xauth poppler-utils libnss3-tools
 )
 
 pick_python() {

@@ -34,7 +34,7 @@ def registrars() -> list[Registrar]:
     return found
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pathways",
         description="Pathways: encrypted delivery plans, signed updates and agenda packs for community safety "
@@ -44,26 +44,39 @@ def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for register in registrars():
         register(sub)
-    return parser, set(sub.choices)
+    return parser
 
 
 def _launch_gui(argv: Sequence[str]) -> int:
     gui = argparse.ArgumentParser(prog="pathways", add_help=False)
     gui.add_argument("store", nargs="?", type=Path)
     gui.add_argument("--self-test", action="store_true")
+    gui.add_argument("--exit-when-shown", action="store_true")  # start-up benchmark
     args, _ = gui.parse_known_args(argv)
     from desktop.app import run, self_test  # Qt is imported only when a window is wanted
 
     if args.self_test:
         return int(self_test())
-    return int(run(args.store))
+    return int(run(args.store, exit_when_shown=args.exit_when_shown))
+
+
+GUI_FLAGS = ("--self-test", "--exit-when-shown")
+
+
+def wants_window(argv: Sequence[str]) -> bool:
+    """No command, a GUI flag, or a store file: open the app. Decided before any command module (and its pandas,
+    ReportLab and pyHanko imports) is loaded, so the window comes up as fast as it can."""
+    if not argv or argv[0] in GUI_FLAGS:
+        return True
+    first = argv[0]
+    return not first.startswith("-") and (first.endswith(".pathways") or Path(first).is_file())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser, commands = build_parser()
-    if not argv or argv[0] == "--self-test" or (argv[0] not in commands and not argv[0].startswith("-")):
+    if wants_window(argv):
         return _launch_gui(argv)
+    parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
