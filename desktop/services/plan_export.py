@@ -60,7 +60,8 @@ DATE_COLUMNS = frozenset({"Start date", "Due date", "Last updated"})
 WRAPPED = frozenset({"Objective", "Priority", "Action", "Progress measures", "Expected outcome", "Lead officer(s)",
                      "Resources", "Critical pathways", "Commentary", "Remedial action", "Timescale"})
 STRAND_LABELS = {"adults": "Adults", "young_people": "Young people", "both": "Both"}
-HEADER_ROW = 5  # rows 1-3: title, plan details, export note; row 4 blank
+DEMO_NOTICE = "DEMONSTRATION DATA — not real performance information"
+HEADER_ROW = 5  # rows 1-3: title, plan details, export note; row 4 the demonstration notice or blank
 
 
 def lead_label(person: Person) -> str:
@@ -84,6 +85,7 @@ class PlanTable:
     scheme: RagScheme
     headings: tuple[str, ...]
     rows: tuple[tuple[object, ...], ...]
+    is_demo: bool = False
 
 
 def plan_table(session: Session, plan: Plan, *, today: dt.date | None = None) -> PlanTable:
@@ -135,7 +137,7 @@ def plan_table(session: Session, plan: Plan, *, today: dt.date | None = None) ->
     partnership = plan.partnership
     details = " · ".join(part for part in (partnership.name, plan.period_label, f"{plan.status.label}",
                                            f"version {plan.version}") if part)
-    return PlanTable(plan.title, details, partnership.default_marking, sch, HEADINGS, tuple(out))
+    return PlanTable(plan.title, details, partnership.default_marking, sch, HEADINGS, tuple(out), plan.is_demo)
 
 
 def _latest_updates(session: Session, plan: Plan, action_ids: Sequence[int]) -> dict[int, ActionUpdate]:
@@ -168,6 +170,8 @@ def table_csv(table: PlanTable) -> bytes:
     """UTF-8 with a byte-order mark (so Excel reads the accents), one heading row, RAG written as its label."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    if table.is_demo:  # a line above the headings, as importers skip title rows
+        writer.writerow([DEMO_NOTICE])
     writer.writerow(table.headings)
     for row in table.rows:
         cells: list[str] = []
@@ -200,6 +204,9 @@ def table_xlsx(table: PlanTable, *, sheet_title: str = "Delivery plan") -> bytes
     set_cell(ws.cell(2, 1), table.details)
     set_cell(ws.cell(3, 1), f"Exported from Pathways on {exported}. Protective marking: {table.marking}.")
     ws.cell(3, 1).font = Font(italic=True, size=9)
+    if table.is_demo:
+        set_cell(ws.cell(4, 1), DEMO_NOTICE)
+        ws.cell(4, 1).font = Font(bold=True, color="A4262C")
     thin = Side(style="thin", color="A0A0A0")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     header_fill = PatternFill("solid", fgColor="D9E1F2")

@@ -189,7 +189,7 @@ def _form_workbook(session: Session, plan: Plan, period: ReportingPeriod, before
     ws.title = FORM_SHEET
     deadline = f" Please return it by {period.returns_deadline:%d %B %Y}." if period.returns_deadline else ""
     lines = (
-        f"Quarterly return: {plan.title}",
+        f"Quarterly return: {plan.title}" + (" — DEMONSTRATION DATA, not a real return" if plan.is_demo else ""),
         f"Quarter: {period.label} ({period.start_date:%d %b %Y} to {period.end_date:%d %b %Y}).{deadline}",
         f"Lead officer: {lead_label(person)}",
         "Fill in the white cells only: RAG and forecast RAG from the drop-down lists, % complete (0 to 100), a "

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from desktop.models import Action, ActionUpdate
 from desktop.services.errors import DisclosureBlocked
-from desktop.services.plan_export import HEADER_ROW, HEADINGS, export_plan, plan_bytes
+from desktop.services.plan_export import DEMO_NOTICE, HEADER_ROW, HEADINGS, export_plan, plan_bytes
 from desktop.services.queries import find_plan
 from desktop.services.rag import scheme
 from desktop.store import Store
@@ -64,11 +64,16 @@ def test_csv_has_one_heading_row_and_rag_labels(demo_store: Store) -> None:
     with demo_store.session() as session:
         plan = find_plan(session, "Durham")
         data = plan_bytes(session, plan, "csv")
+        xlsx = plan_bytes(session, plan, "xlsx")
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert tuple(rows[0]) == HEADINGS
-    rags = {r[HEADINGS.index("RAG")] for r in rows[1:]}
+    assert rows[0] == [DEMO_NOTICE]  # demonstration data says so in every export
+    assert tuple(rows[1]) == HEADINGS
+    rags = {r[HEADINGS.index("RAG")] for r in rows[2:]}
     assert rags <= {"Red", "Amber", "Green", ""} and rags - {""}
+    from openpyxl import load_workbook
+
+    assert load_workbook(io.BytesIO(xlsx)).active.cell(4, 1).value == DEMO_NOTICE
 
 
 def test_formula_injection_is_neutralised_in_both_formats(demo_store: Store, tmp_path: Path) -> None:

@@ -205,3 +205,20 @@ def test_a_closed_quarter_gets_no_forms(demo_store: Store, tmp_path: Path) -> No
         with pytest.raises(PeriodClosed):
             issue_return_forms(session, plan, find_period(session, plan.id, "2014/15 Q3"), tmp_path / "forms")
     assert not (tmp_path / "forms").exists()
+
+
+def test_demo_return_forms_say_they_are_demonstration_data(demo_store: Store, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from desktop.services.queries import current_period, find_plan
+    from desktop.services.returns import issue_return_forms
+
+    with demo_store.session() as session:
+        plan = find_plan(session, "Hartlepool")
+        period = current_period(session, plan.id)
+        assert period is not None
+        issue_return_forms(session, plan, period, tmp_path)
+    forms = list(tmp_path.glob("*.xlsx"))
+    assert forms
+    for form in forms:
+        assert "DEMONSTRATION DATA" in str(load_workbook(form).worksheets[0].cell(1, 1).value)
