@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from desktop.cli.common import CliError, add_store_argument, open_store
 from desktop.models.plan import Plan
 from desktop.models.profiles import ProfileAppendix
+from desktop.services.actor import Actor
 from desktop.services.disclosure.aggregates import FLAG_LABELS
 from desktop.services.disclosure.importing import (
     IDENTIFIER_COLUMNS,
@@ -103,7 +104,8 @@ def cmd_profile_import(args: argparse.Namespace) -> int:
     with open_store(args) as store, store.session() as session:
         plan = find_plan(session, args.plan)
         existing = [a for a in _appendices(session, plan) if _same_title(a.title, args.appendix)]
-        result = import_profile_file(session, plan, args.appendix, args.file, mapping, replace=args.replace)
+        result = import_profile_file(session, plan, args.appendix, args.file, mapping, replace=args.replace,
+                                     actor=Actor.command_line())
         if args.dry_run:
             session.rollback()  # the unit of work then commits nothing
     title = " ".join(args.appendix.split())

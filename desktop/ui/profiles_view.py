@@ -62,6 +62,7 @@ from sqlalchemy.orm import Session
 
 from desktop.models.plan import Plan
 from desktop.models.profiles import ProfileAppendix
+from desktop.services.actor import SYSTEM, Actor
 from desktop.services.disclosure.importing import (
     DOCUMENTED_COLUMNS,
     IDENTIFIER_COLUMNS,
@@ -608,9 +609,11 @@ class ProfilesView(QWidget):
         *,
         choose_file: ChooseFile | None = None,
         dialogs: DialogService | None = None,
+        actor: Actor | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._actor = actor or SYSTEM  # who imports subjects, for the audit trail
         self.setObjectName("profiles_view")
         self.store = store
         self.plan_id = plan_id
@@ -935,7 +938,8 @@ class ProfilesView(QWidget):
                     if plan is None:
                         raise PathwaysError("This plan is no longer in the store.")
                     target = find_or_create_appendix(session, plan, new_title)
-                return import_subjects(session, target, data, Path(path).name, mapping, replace=replace)
+                return import_subjects(session, target, data, Path(path).name, mapping, replace=replace,
+                                       actor=self._actor)
 
         dialog = ImportSubjectsDialog(source, Path(path).name, importer, appendix_title=title,
                                       existing_subjects=existing, parent=self)

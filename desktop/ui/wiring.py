@@ -180,7 +180,7 @@ def profiles_view(window: MainWindow) -> FeatureViewHost:
     sessions = WorkspaceSessions(window.workspace)
 
     def build(plan_id: int) -> QWidget:
-        return ProfilesView(sessions, plan_id, dialogs=window.dialogs)
+        return ProfilesView(sessions, plan_id, dialogs=window.dialogs, actor=window.workspace.actor)
 
     return FeatureViewHost(window.workspace, build, name="profiles_host", per_plan=True,
                            closed_text="Unlock a store to see the plan's offender-profile appendices.")

@@ -196,3 +196,15 @@ def test_documented_columns_are_the_ones_in_the_issue() -> None:
         "district",
     )
     assert "flags" in DOCUMENTED_COLUMNS
+
+
+def test_an_import_is_audited_by_count_never_by_identifier(session: Session, appendix: ProfileAppendix) -> None:
+    from desktop.models import AuditEvent
+    from desktop.services.actor import Actor
+
+    import_subjects(session, appendix, GOOD_CSV.encode(), "subjects.csv", actor=Actor(None, "Coordinator"))
+    (event,) = session.scalars(select(AuditEvent).where(AuditEvent.verb == "import_subjects")).all()
+    assert event.actor_label == "Coordinator" and event.entity_id == appendix.id
+    assert '"imported": 2' in event.after and "subjects.csv" in event.after
+    for identifier in ("Demo Subject 01", "00/0000001Z", "Z0001ZZ", "ZZ99 1AB", "1985"):
+        assert identifier not in event.before + event.after

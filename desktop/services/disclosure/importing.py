@@ -30,6 +30,8 @@ from sqlalchemy.orm import Session
 
 from desktop.models.plan import Plan
 from desktop.models.profiles import ProfileAppendix, ProfileSubject
+from desktop.services import audit
+from desktop.services.actor import SYSTEM, Actor
 from desktop.services.disclosure.aggregates import FLAG_LABELS, normalise_gender
 from desktop.services.errors import ValidationError
 
@@ -294,6 +296,7 @@ def import_subjects(
     mapping: Mapping[str, str] | None = None,
     *,
     replace: bool = False,
+    actor: Actor = SYSTEM,
 ) -> ImportResult:
     """Validate every row, then add them all in one savepoint; on any problem nothing is written."""
     source = read_table(data, filename)
@@ -323,6 +326,10 @@ def import_subjects(
             subject.needs = fields.needs
             appendix.subjects.append(subject)
         session.flush()
+        # Counts and the file's name only: the audit trail never holds a subject's identifiers.
+        audit.record(session, actor, "import_subjects", "profile_appendix", appendix.id, after={
+            "file": Path(filename).name, "imported": len(parsed), "replaced": replaced,
+        })
     return ImportResult(appendix.id, len(parsed), replaced, tuple(ignored))
 
 
@@ -348,6 +355,7 @@ def import_profile_file(
     mapping: Mapping[str, str] | None = None,
     *,
     replace: bool = False,
+    actor: Actor = SYSTEM,
 ) -> ImportResult:
     """``pathways profile-import``: subjects from FILE into the plan's appendix of that title (created if new).
 
@@ -359,4 +367,4 @@ def import_profile_file(
         raise ValidationError("The subject file could not be opened.") from exc
     with session.begin_nested():
         appendix = find_or_create_appendix(session, plan, appendix_title)
-        return import_subjects(session, appendix, data, Path(path).name, mapping, replace=replace)
+        return import_subjects(session, appendix, data, Path(path).name, mapping, replace=replace, actor=actor)
