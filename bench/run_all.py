@@ -20,6 +20,22 @@ BENCHES = [
 ]
 
 
+NOTES = """## Reading these figures
+
+- **Encrypted vs plain unlock.** The encrypted store derives its key (PBKDF2-HMAC-SHA512, 256,000 iterations, about
+  80 ms by design) and checks every page's HMAC and SQLite's structure on open (about 80 ms for a 16 MB store), so
+  that a damaged or tampered file is reported before anything is shown. The plain store does neither; that is most
+  of the gap in the unlock ratio. Bulk writes and reads through the same code are within about 1.3x.
+- **Unlock on a 10,000-action, 100,000-update store** is about 0.6 s from passphrase to rows (open 0.17 s, rows
+  0.35 s, the rest session set-up); the desktop shows the table in about 0.75 s. The issue's 0.5 s aim for the data
+  alone is not met; the remaining cost is building 10,000 row objects in Python.
+- **Delivery-plan updates** cost about 5–6 ms per action whatever the size (the plan is laid out in tables of 12
+  actions, so layout stays linear); signing is about 25 ms with EC P-256 (RSA-3072 would be ten times slower).
+- **Import** was 27.5 s for 5,000 rows when every action went through the ORM one at a time; it now inserts actions,
+  leads, pathways and audit events set-based.
+"""
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -56,7 +72,8 @@ def main() -> int:
         "Each figure is a median of repeated runs measured side by side in one run; ratios compare runs made in the "
         "same process tree minutes apart. Machines are noisy: compare ratios, not absolute numbers across machines.\n"
     )
-    (ROOT / "docs" / "performance.md").write_text(header + "\n" + "\n".join(sections), encoding="utf-8")
+    (ROOT / "docs" / "performance.md").write_text(header + "\n" + "\n".join(sections) + "\n" + NOTES,
+                                                   encoding="utf-8")
     print("wrote docs/performance.md", file=sys.stderr)
     return 1 if failed else 0
 

@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from desktop import __version__
-from desktop.cli import store_cmds
 from desktop.services.errors import PathwaysError
 
 log = logging.getLogger("pathways.cli")
@@ -21,6 +20,8 @@ COMMAND_MODULES = ("report_cmds", "profile_cmds", "import_cmds", "meeting_cmds",
 
 def registrars() -> list[Registrar]:
     import importlib
+
+    from desktop.cli import store_cmds  # here, not at the top: opening the window needs none of the commands
 
     found: list[Registrar] = [store_cmds.register]
     for name in COMMAND_MODULES:

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import __version__, paths
-from desktop.services.demo import DEMO_PASSPHRASE
 from desktop.store.passphrase import MIN_LENGTH, assess
 from desktop.ui.icons import icon
 from desktop.ui.widgets import add_shortcut, heading_label
@@ -303,7 +302,12 @@ class UnlockScreen(QWidget):
         path = self.selected_store()
         self.store.setToolTip(str(path) if path else "")
         demo = path is not None and path.resolve() == paths.demo_store_path().resolve()
-        self.hint.setText(f"Demonstration store passphrase: {DEMO_PASSPHRASE}" if demo else "")
+        if demo:
+            from desktop.services.demo import DEMO_PASSPHRASE  # the demo loader is heavy; only the hint needs it
+
+            self.hint.setText(f"Demonstration store passphrase: {DEMO_PASSPHRASE}")
+        else:
+            self.hint.setText("")
         self.hint.setVisible(demo)
 
     # ---- pages and messages
