@@ -482,6 +482,13 @@ def _review_row(session: Session, ws: Any, row: int, action_id: int, code: str, 
     if item.rag is None and not any("RAG is not one" in p for p in item.problems):
         item.problems.append(f"row {row}: the RAG for this quarter is missing")
     previous = latest_update(session, action.id)
+    # A blank forecast or % complete means "not given", not "cleared": last quarter's value carries forward.
+    if previous is not None and not raw[COL_FORECAST] and previous.forecast_rag is not None:
+        item.forecast_rag = previous.forecast_rag
+        item.notes.append("forecast RAG left blank: last quarter's is kept")
+    if previous is not None and not raw[COL_PERCENT] and previous.percent_complete is not None:
+        item.percent = previous.percent_complete
+        item.notes.append("% complete left blank: last quarter's is kept")
     status = sch.find(item.rag)
     if item.rag is not None and item.rag != (previous.rag if previous else None) and not item.commentary:
         item.problems.append(f"row {row}: a change of RAG needs a commentary")

@@ -222,3 +222,27 @@ def test_demo_return_forms_say_they_are_demonstration_data(demo_store: Store, tm
     assert forms
     for form in forms:
         assert "DEMONSTRATION DATA" in str(load_workbook(form).worksheets[0].cell(1, 1).value)
+
+
+def test_blank_forecast_and_percent_keep_last_quarters(demo_store: Store, tmp_path: Path) -> None:
+    from desktop.services.updates import latest_update
+
+    forms = _issue(demo_store, tmp_path / "forms", "Durham")
+    form = max(forms, key=lambda p: len(_rows(openpyxl.load_workbook(p)[FORM_SHEET])))
+    with demo_store.session() as session:
+        [review] = review_returns(session, [form])
+        first = review.actions[0]
+        last = latest_update(session, first.action_id)
+        assert last is not None and last.percent_complete is not None and last.forecast_rag is not None
+        previous_rag = last.rag
+    _fill(form, {0: {COL_RAG: {"green": "Green", "amber": "Amber", "red": "Red"}[previous_rag or "green"],
+                     COL_COMMENTARY: "Steady progress", COL_REMEDIAL: "Keep the recovery plan going"}})
+    with demo_store.session() as session:
+        [review] = review_returns(session, [form])
+        item = review.actions[0]
+        assert {c.field for c in item.changes} <= {"Commentary", "Remedial action", "RAG"}
+        assert "% complete left blank: last quarter's is kept" in item.notes
+        accept_returns(session, COORDINATOR, [review])
+        update = latest_update(session, item.action_id)
+        assert update is not None
+        assert (update.percent_complete, update.forecast_rag) == (last.percent_complete, last.forecast_rag)
