@@ -141,6 +141,16 @@ def _implication_lines(cover: PackCover) -> list[Flowable]:
     return out
 
 
+def _opening(data: PackData, item: PackItem) -> list[Flowable]:
+    """What tops a cover report in either house style: the restricted banner, the demonstration line."""
+    out: list[Flowable] = []
+    if item.exempt:
+        out += [banner(RESTRICTED), Spacer(1, 6)]
+    if data.is_demo:
+        out.append(Paragraph(DEMO_LINE, council_styles().demo))
+    return out
+
+
 # ---- Durham
 
 
@@ -149,11 +159,7 @@ def durham_story(data: PackData, item: PackItem, width: float) -> list[Flowable]
     assert cover is not None
     s = council_styles()
     st = _styles()
-    story: list[Flowable] = []
-    if item.exempt:
-        story += [banner(RESTRICTED), Spacer(1, 6)]
-    if data.is_demo:
-        story.append(Paragraph(DEMO_LINE, s.demo))
+    story = _opening(data, item)
     story += [
         Paragraph(esc(data.committee), ParagraphStyle("cr_comm", parent=s.body, fontName=SANS_BOLD, spaceAfter=2)),
         Paragraph(esc(short_date(data.date)), s.body),
@@ -201,11 +207,7 @@ def hartlepool_story(data: PackData, item: PackItem, width: float) -> list[Flowa
     assert cover is not None
     s = council_styles()
     st = _styles()
-    story: list[Flowable] = []
-    if item.exempt:
-        story += [banner(RESTRICTED), Spacer(1, 6)]
-    if data.is_demo:
-        story.append(Paragraph(DEMO_LINE, s.demo))
+    story = _opening(data, item)
     story += [
         Paragraph(esc(data.committee.upper()), ParagraphStyle("cr_hcomm", parent=st["title"], spaceAfter=2)),
         Paragraph(esc(short_date(data.date)), s.body),

@@ -7,6 +7,7 @@ atomic write. The CLI and the desktop app both call :func:`publish_update`.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,7 +119,7 @@ def publish_update(
             location=plan.partnership.name, signer_role=signer.job_title, signer_org=org,
         )
     write_checked(out, pdf, "pdf", identifiers_for(session))
-    pages = len(PdfReader(out).pages)
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)  # from the bytes in hand, not by reading the file back
     audit.record(session, actor, "export", "plan", plan.id, after={
         "document": "delivery plan update", "period": data.period_label, "profile": options.profile,
         "signed_by": signer.display_name if signer else None, "file": out.name, "snapshot_sha256": data.sha256(),

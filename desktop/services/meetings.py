@@ -463,17 +463,7 @@ def add_item(
 
 def move_item(session: Session, actor: Actor, item: AgendaItem, offset: int) -> None:
     """Move an item up (negative) or down among its siblings."""
-    siblings = _siblings(item.meeting, item.parent)
-    index = siblings.index(item)
-    target = max(0, min(len(siblings) - 1, index + offset))
-    if target == index:
-        return
-    siblings.insert(target, siblings.pop(index))
-    for position, sibling in enumerate(siblings):
-        sibling.position = position
-    session.flush()
-    audit.record(session, actor, "move", "agenda_item", item.id, before={"position": index},
-                 after={"position": target})
+    _move(session, actor, _siblings(item.meeting, item.parent), item, offset)
 
 
 def edit(session: Session, actor: Actor, obj: Base, changes: Mapping[str, Any], reason: str = "") -> dict[str, Any]:
@@ -731,16 +721,20 @@ def update_period(session: Session, plan_id: int | None, period_id: int | None, 
 
 
 def move_attachment(session: Session, actor: Actor, attachment: Attachment, offset: int) -> None:
-    items = list(attachment.item.attachments)
-    index = items.index(attachment)
-    target = max(0, min(len(items) - 1, index + offset))
+    _move(session, actor, list(attachment.item.attachments), attachment, offset)
+
+
+def _move(session: Session, actor: Actor, ordered: list[Any], obj: Any, offset: int) -> None:
+    """Move ``obj`` by ``offset`` places within ``ordered``, renumber every position and audit the move."""
+    index = ordered.index(obj)
+    target = max(0, min(len(ordered) - 1, index + offset))
     if target == index:
         return
-    items.insert(target, items.pop(index))
-    for position, a in enumerate(items):
-        a.position = position
+    ordered.insert(target, ordered.pop(index))
+    for position, sibling in enumerate(ordered):
+        sibling.position = position
     session.flush()
-    audit.record(session, actor, "move", "attachment", attachment.id, before={"position": index},
+    audit.record(session, actor, "move", plans.entity_name(obj), obj.id, before={"position": index},
                  after={"position": target})
 
 

@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.models import Action, ActionStatus, Objective, Plan, Priority, ReportingPeriod, Snapshot
+from desktop.models import Action, ActionStatus, ActionUpdate, Objective, Plan, Priority, ReportingPeriod, Snapshot
 from desktop.services import audit
 from desktop.services.actor import Actor
 from desktop.services.errors import NotFound, PeriodClosed, ValidationError
 from desktop.services.freeze import freeze_plan
 from desktop.services.frozen import PlanSnapshotData
 from desktop.services.indicators import freeze_indicators
-from desktop.services.updates import latest_update
 
 
 def add_period(
@@ -60,18 +59,22 @@ def plan_actions(session: Session, plan: Plan) -> list[Action]:
 
 
 def outstanding(session: Session, period: ReportingPeriod) -> list[Action]:
-    """Live actions with no update recorded in ``period`` (cancelled and already-complete ones are not chased)."""
-    out = []
-    for action in plan_actions(session, period.plan):
-        if action.status == ActionStatus.CANCELLED:
-            continue
-        if latest_update(session, action.id, period.id) is not None:
-            continue
-        last = latest_update(session, action.id)
-        if action.status == ActionStatus.COMPLETE and last is not None:
-            continue
-        out.append(action)
-    return out
+    """Live actions with no update recorded in ``period`` (cancelled and already-complete ones are not chased).
+
+    Two set-based queries whatever the plan's size (a 10,000-action plan is chased in one go).
+    """
+    actions = plan_actions(session, period.plan)
+    ids = [a.id for a in actions]
+    updated_here = set(session.scalars(
+        select(ActionUpdate.action_id).where(ActionUpdate.period_id == period.id).distinct()))
+    ever_updated = set(session.scalars(
+        select(ActionUpdate.action_id).where(ActionUpdate.action_id.in_(ids)).distinct())) if ids else set()
+    return [
+        a for a in actions
+        if a.status != ActionStatus.CANCELLED
+        and a.id not in updated_here
+        and not (a.status == ActionStatus.COMPLETE and a.id in ever_updated)
+    ]
 
 
 def snapshots(session: Session, plan_id: int) -> list[Snapshot]:

@@ -414,6 +414,23 @@ class TaskDialog(QDialog):
         self.fields[key] = field
         return error
 
+    def add_output_row(self, placeholder: str) -> None:
+        """The "Save as" field with its Choose… button, then the (hidden until done) Open folder button."""
+        self.output = QLineEdit()
+        self.output.setPlaceholderText(placeholder)
+        self.choose_button = QPushButton("C&hoose…")
+        self.choose_button.setObjectName("choose_output")
+        self.choose_button.setAutoDefault(False)
+        self.choose_button.setAccessibleName("Choose the output file")
+        self.add_row("output", "Save &as", self.output, self.choose_button, accessible="Output file")
+        self.body.addLayout(self.form)
+        self.body.addStretch(1)
+        self.open_folder_button = QPushButton("&Open folder")
+        self.open_folder_button.setObjectName("open_folder")
+        self.open_folder_button.setAutoDefault(False)
+        self.open_folder_button.hide()
+        self.extra_buttons.addWidget(self.open_folder_button)
+
     def show_error(self, field: str | None, message: str, title: str = "") -> None:
         target = self.errors.get(field or "")
         if target is not None:
@@ -692,21 +709,7 @@ class ExportUpdateDialog(TaskDialog):
         self.key_messages.setFixedHeight(self.key_messages.fontMetrics().lineSpacing() * 4 + 14)
         self.add_row("key_messages", "&Key messages", self.key_messages)
 
-        self.output = QLineEdit()
-        self.output.setPlaceholderText("Choose where to save the PDF")
-        self.choose_button = QPushButton("C&hoose…")
-        self.choose_button.setObjectName("choose_output")
-        self.choose_button.setAutoDefault(False)
-        self.choose_button.setAccessibleName("Choose the output file")
-        self.add_row("output", "Save &as", self.output, self.choose_button, accessible="Output file")
-        self.body.addLayout(self.form)
-        self.body.addStretch(1)
-
-        self.open_folder_button = QPushButton("&Open folder")
-        self.open_folder_button.setObjectName("open_folder")
-        self.open_folder_button.setAutoDefault(False)
-        self.open_folder_button.hide()
-        self.extra_buttons.addWidget(self.open_folder_button)
+        self.add_output_row("Choose where to save the PDF")
 
         for plan in workspace.plans:
             self.plan.addItem(plan.title + ("  [demonstration]" if plan.is_demo else ""), plan.id)

@@ -37,6 +37,7 @@ from desktop.services.importing.plan_import import ColumnInfo, StatusQuestion
 from desktop.services.importing.reading import Source, read_source
 from desktop.services.importing.values import status_targets
 from desktop.services.rag import scheme
+from desktop.ui.record_model import Column, RecordTableModel
 from desktop.ui.workspace import Change, Workspace
 
 SPREADSHEET_FILTER = "Spreadsheets (*.xlsx *.csv);;All files (*)"
@@ -199,45 +200,22 @@ class StatusModel(QAbstractTableModel):
         return True
 
 
-class FatesModel(QAbstractTableModel):
+class FatesModel(RecordTableModel):
     """Every row of the file and what importing does with it."""
 
     COL_ROW, COL_KIND, COL_DETAIL, COL_TEXT, COL_NOTES = range(5)
-    HEADERS = ("Row", "Becomes", "Detail", "Text", "Notes")
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._fates: list[RowFate] = []
+        super().__init__((
+            Column("Row", lambda f: f.where, sort=lambda f: (f.sheet, f.row)),
+            Column("Becomes", lambda f: f.kind.value.capitalize()),
+            Column("Detail", lambda f: f.detail),
+            Column("Text", lambda f: f.excerpt),
+            Column("Notes", lambda f: "; ".join(f.notes), tooltip=lambda f: "\n".join(f.notes) or None),
+        ), parent)
 
     def set_fates(self, fates: list[RowFate]) -> None:
-        self.beginResetModel()
-        self._fates = list(fates)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._fates)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        fate = self._fates[index.row()]
-        col = index.column()
-        if role == SortRole:
-            return (fate.sheet, fate.row) if col == self.COL_ROW else self.data(index)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (fate.where, fate.kind.value.capitalize(), fate.detail, fate.excerpt, "; ".join(fate.notes))[col]
-        if role == Qt.ItemDataRole.ToolTipRole and col == self.COL_NOTES and fate.notes:
-            return "\n".join(fate.notes)
-        return None
+        self.set_rows(fates)
 
 
 class ChoiceDelegate(QStyledItemDelegate):

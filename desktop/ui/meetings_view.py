@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -46,6 +46,7 @@ from desktop.services.actor import Actor
 from desktop.services.errors import PathwaysError
 from desktop.services.meetings import AgendaEntry
 from desktop.ui.dialog_service import DialogService
+from desktop.ui.record_model import Column, RecordTableModel
 from desktop.ui.tasks import Cancelled, TaskRunner, TaskState
 
 PDF_FILTER = "PDF documents (*.pdf);;All files (*)"
@@ -57,8 +58,7 @@ KIND_LABELS = {
     ItemKind.DECISION: "For decision",
     ItemKind.INFORMATION: "For information",
 }
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2  # what a tree node stands for: ("committee" | "meeting", id)
 
 
 class SessionSource(Protocol):
@@ -76,77 +76,42 @@ def _named(widget: W, name: str) -> W:
 # ---- the agenda table
 
 
-class AgendaTableModel(QAbstractTableModel):
+def _papers(e: AgendaEntry) -> str:
+    return ", ".join((["cover report"] if e.has_cover_report else [])
+                     + ([f"{e.attachments} attached"] if e.attachments else []))
+
+
+class AgendaTableModel(RecordTableModel):
     """The numbered agenda, one row an item, in agenda order."""
 
     NUMBER, TITLE, KIND, PART, WHO, PAPERS = range(6)
-    HEADERS = ("No.", "Item", "Kind", "Part", "Report of / presented by", "Papers")
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[AgendaEntry] = []
+        def spoken(e: AgendaEntry) -> str:
+            return f"Item {e.number}: {e.title}"
+
+        super().__init__((
+            Column("No.", lambda e: e.number, sort=lambda e: tuple(int(p) for p in e.number.split(".")),
+                   accessible=spoken),
+            Column("Item", lambda e: ("    " * e.depth) + e.title, accessible=spoken),
+            Column("Kind", lambda e: KIND_LABELS.get(ItemKind(e.kind), e.kind), accessible=spoken),
+            Column("Part", lambda e: f"B (para {e.exempt_paragraph})" if e.part == "B" else "A",
+                   tooltip=lambda e: meetings.SCHEDULE_12A.get(e.exempt_paragraph, "") if e.part == "B" else None,
+                   accessible=spoken),
+            Column("Report of / presented by", lambda e: " / ".join(x for x in (e.report_of, e.presented_by) if x),
+                   accessible=spoken),
+            Column("Papers", _papers, sort=lambda e: int(e.has_cover_report) + e.attachments, accessible=spoken),
+        ), parent)
 
     def set_entries(self, entries: list[AgendaEntry]) -> None:
-        self.beginResetModel()
-        self._rows = list(entries)
-        self.endResetModel()
+        self.set_rows(entries)
 
     def entry(self, row: int) -> AgendaEntry:
-        return self._rows[row]
+        entry: AgendaEntry = self.row_at(row)
+        return entry
 
     def row_of(self, item_id: int) -> int:
-        return next((i for i, e in enumerate(self._rows) if e.id == item_id), -1)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 6:
-            return self.HEADERS[section]
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        e = self._rows[index.row()]
-        column = index.column()
-        if role == ENTRY_ROLE:
-            return e
-        if role == SORT_ROLE:
-            if column == self.NUMBER:
-                return tuple(int(p) for p in e.number.split("."))
-            if column == self.PAPERS:
-                return int(e.has_cover_report) + e.attachments
-            return str(self.data(index))
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == self.NUMBER:
-                return e.number
-            if column == self.TITLE:
-                return ("    " * e.depth) + e.title
-            if column == self.KIND:
-                return KIND_LABELS.get(ItemKind(e.kind), e.kind)
-            if column == self.PART:
-                return f"B (para {e.exempt_paragraph})" if e.part == "B" else "A"
-            if column == self.WHO:
-                return " / ".join(x for x in (e.report_of, e.presented_by) if x)
-            if column == self.PAPERS:
-                bits = (["cover report"] if e.has_cover_report else []) + (
-                    [f"{e.attachments} attached"] if e.attachments else [])
-                return ", ".join(bits)
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.PART and e.part == "B":
-            return meetings.SCHEDULE_12A.get(e.exempt_paragraph, "")
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"Item {e.number}: {e.title}"
-        return None
+        return next((i for i, e in enumerate(self.rows()) if e.id == item_id), -1)
 
 
 # ---- the item editor

@@ -23,6 +23,7 @@ class Column:
     rag: Callable[[Any], RagStatus | None] | None = None
     numeric: bool = False
     header_tip: str = ""
+    accessible: Callable[[Any], str] | None = None  # what a screen reader says for the cell; the display text when None
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -67,8 +68,10 @@ class RecordTableModel(QAbstractTableModel):
             return None
         record = self._rows[index.row()]
         column = self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return column.display(record)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return column.accessible(record) if column.accessible else column.display(record)
         if role == SORT_ROLE:
             return column.sort(record) if column.sort else column.display(record).casefold()
         if role == ROW_ROLE:

@@ -15,8 +15,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QLabel,
-    QLineEdit,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -90,21 +88,7 @@ class SpreadsheetExportDialog(TaskDialog):
         format_label.setBuddy(self.format_buttons["xlsx"])
         self.form.addRow(format_label, formats)
 
-        self.output = QLineEdit()
-        self.output.setPlaceholderText("Choose where to save the file")
-        self.choose_button = QPushButton("C&hoose…")
-        self.choose_button.setObjectName("choose_output")
-        self.choose_button.setAutoDefault(False)
-        self.choose_button.setAccessibleName("Choose the output file")
-        self.add_row("output", "Save &as", self.output, self.choose_button, accessible="Output file")
-        self.body.addLayout(self.form)
-        self.body.addStretch(1)
-
-        self.open_folder_button = QPushButton("&Open folder")
-        self.open_folder_button.setObjectName("open_folder")
-        self.open_folder_button.setAutoDefault(False)
-        self.open_folder_button.hide()
-        self.extra_buttons.addWidget(self.open_folder_button)
+        self.add_output_row("Choose where to save the file")
 
         self.plan.currentIndexChanged.connect(lambda _: self._suggest_path())
         self.format_group.buttonToggled.connect(lambda *_: self._suggest_path())

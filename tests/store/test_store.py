@@ -176,3 +176,15 @@ def test_session_rolls_back_on_error(store: Store) -> None:
         raise RuntimeError("boom")
     with store.session() as s:
         assert s.query(Partnership).count() == 0
+
+
+def test_damage_to_the_first_page_reads_as_a_wrong_passphrase(demo_store_path: Path, passphrase: str) -> None:
+    # SQLCipher checks the key with page 1's HMAC, so damage there cannot be told from a wrong key; the message
+    # says both, and nothing is written.
+    data = bytearray(demo_store_path.read_bytes())
+    data[200] ^= 0x01
+    demo_store_path.write_bytes(bytes(data))
+    before = _digest(demo_store_path)
+    with pytest.raises(WrongPassphrase, match="start of the file is damaged"):
+        Store.open(demo_store_path, passphrase)
+    assert _digest(demo_store_path) == before
