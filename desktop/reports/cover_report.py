@@ -30,6 +30,7 @@ from reportlab.platypus import (
 
 from desktop.reports.front_sheet import DEMO_LINE, MARGIN_X, RESTRICTED, banner, council_doc, council_styles
 from desktop.reports.styles import INK, MUTED, SANS_BOLD, esc
+from desktop.reports.tagging import tagged
 from desktop.services.meetings import PackCover, PackData, PackItem, short_date
 
 BULLETS = ("- ", "* ", "• ")
@@ -268,5 +269,5 @@ def build_cover_report(data: PackData, item: PackItem) -> bytes:
     doc = council_doc(buffer, item.cover.title, f"{data.committee}, {short_date(data.date)}: item {item.number}")
     width = A4[0] - 2 * MARGIN_X
     builder = hartlepool_story if data.house_style == "hartlepool" else durham_story
-    doc.build(builder(data, item, width))
+    doc.build(builder(data, item, width), canvasmaker=tagged())
     return buffer.getvalue()
