@@ -15,7 +15,7 @@ need no tagging code beyond a canvas and alternative text for charts:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.pdfbase._fontdata import standardFonts
@@ -26,6 +26,7 @@ from desktop.reports.styles import SANS, SANS_BOLD
 from desktop.reports.tagging.canvas import TaggingCanvas
 from desktop.reports.tagging.tree import Element, StructTree
 
+F = TypeVar("F", bound=Flowable)
 ALT_ATTRIBUTE = "pw_alt_text"
 ROLE_ATTRIBUTE = "pw_role"
 HEADER_ROWS_ATTRIBUTE = "pw_header_rows"
@@ -41,13 +42,13 @@ _CELL_ROLES = ("TD", "TH", "LBody", "Figure")
 _STANDARD_FONTS = frozenset(standardFonts)
 
 
-def describe(flowable: Flowable, alt: str) -> Flowable:
+def describe(flowable: F, alt: str) -> F:
     """Give a chart its alternative text: a sentence with the numbers it shows."""
     flowable.__dict__[ALT_ATTRIBUTE] = " ".join(alt.split())  # past Drawing's attribute checking
     return flowable
 
 
-def set_role(flowable: Flowable, role: str) -> Flowable:
+def set_role(flowable: F, role: str) -> F:
     """Override the role the hook would infer ("Artifact" for decoration, "P", "H2" …)."""
     flowable.__dict__[ROLE_ATTRIBUTE] = role
     return flowable
