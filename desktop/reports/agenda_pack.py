@@ -211,6 +211,7 @@ def assemble_pack(
     warning = _clear_days_warning(data, issued)
     if warning:
         warnings.append(warning)
+    warnings += [untagged_warning(title) for title in assembled.untagged]
     items = tuple(
         ItemPages(i.id, i.number, i.title, planned[str(i.id)].first, planned[str(i.id)].last,
                   planned[str(i.id)].text)
@@ -219,6 +220,12 @@ def assemble_pack(
     report(0.9, "Pack assembled")
     return AgendaPack(assembled.pdf, part, assembled.pages, assembled.front_pages, items, tuple(warnings),
                       iterations, False, assembled.stamps)
+
+
+def untagged_warning(title: str) -> str:
+    return (f"“{title}” is not a tagged PDF: screen-reader users cannot follow it, so the pack is not fully "
+            "accessible. Ask its author for a tagged PDF (in Word: Save as PDF with “Document structure tags for "
+            "accessibility”) and attach it again.")
 
 
 def _clear_days_warning(data: PackData, issued: dt.date) -> str | None:

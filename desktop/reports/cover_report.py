@@ -29,7 +29,7 @@ from reportlab.platypus import (
 )
 
 from desktop.reports.front_sheet import DEMO_LINE, MARGIN_X, RESTRICTED, banner, council_doc, council_styles
-from desktop.reports.styles import INK, MUTED, SANS_BOLD, esc
+from desktop.reports.styles import INK, MUTED, SANS, SANS_BOLD, esc
 from desktop.reports.tagging import tagged
 from desktop.services.meetings import PackCover, PackData, PackItem, short_date
 
@@ -66,7 +66,8 @@ def _styles() -> dict[str, ParagraphStyle]:
     s = council_styles()
     return {
         "para": ParagraphStyle("cr_para", parent=s.body, spaceAfter=4),
-        "bullet": ParagraphStyle("cr_bullet", parent=s.body, leftIndent=12, bulletIndent=2, spaceAfter=2),
+        "bullet": ParagraphStyle("cr_bullet", parent=s.body, leftIndent=12, bulletIndent=2, spaceAfter=2,
+                                 bulletFontName=SANS),  # embedded (the default bullet font is not)
         "heading": ParagraphStyle("cr_heading", parent=s.body, fontName=SANS_BOLD, fontSize=11.5, leading=15,
                                   spaceBefore=8, spaceAfter=4, keepWithNext=1),
         "title": ParagraphStyle("cr_title", parent=s.body, fontName=SANS_BOLD, fontSize=14, leading=18,

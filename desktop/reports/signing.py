@@ -182,7 +182,7 @@ def _appearance_pdf(
     """The signature block, drawn in the document's own fonts: who, in what role, for whom, when."""
     register_fonts()
     buffer = io.BytesIO()
-    canv = Canvas(buffer, pagesize=(width, height), pageCompression=1)
+    canv = Canvas(buffer, pagesize=(width, height), pageCompression=1, initialFontName=SANS)  # all fonts embedded
     canv.setFillColor("#ffffff")
     canv.rect(0, 0, width, height, stroke=0, fill=1)
     canv.setFillColor(NAVY)

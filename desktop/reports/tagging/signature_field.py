@@ -36,6 +36,7 @@ def add_tagged_signature_field(writer: IncrementalPdfFileWriter, spec: fields.Si
     document_ref = struct_root.raw_get("/K")
     if isinstance(document_ref, generic.ArrayObject):
         document_ref = document_ref[0]
+    document_ref = _first_part(document_ref)
     document = document_ref.get_object()
     form = generic.DictionaryObject({
         generic.NameObject("/Type"): generic.NameObject("/StructElem"),
@@ -75,13 +76,24 @@ def _field_ref(writer: IncrementalPdfFileWriter, name: str) -> Any:
     raise LookupError(name)
 
 
+def _first_part(document_ref: Any) -> Any:
+    """In an assembled pack the field belongs to its first document (the front sheet), a Part of the pack."""
+    kids = document_ref.get_object().raw_get("/K") if "/K" in document_ref.get_object() else None
+    first = kids[0] if isinstance(kids, generic.ArrayObject) and len(kids) else kids
+    if isinstance(first, generic.IndirectObject) and first.get_object().get("/S") == "/Part":
+        return first
+    return document_ref
+
+
 def _after_page(kids: generic.ArrayObject, page_ref: Any) -> int:
     """Index just after the last top-level element whose content starts on ``page_ref`` (the field's page)."""
     index = 0
     for i in range(len(kids)):
         element = kids[i]
-        if isinstance(element, generic.DictionaryObject) and element.raw_get("/Pg") == page_ref:
+        if not isinstance(element, generic.DictionaryObject) or "/Pg" not in element:
+            continue
+        if element.raw_get("/Pg").idnum == page_ref.idnum:
             index = i + 1
-        elif isinstance(element, generic.DictionaryObject) and "/Pg" in element and index:
+        elif index:
             break
     return index
