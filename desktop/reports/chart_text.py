@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from desktop.services.indicators import format_value
+
 
 class _Category(Protocol):
     @property
@@ -36,11 +38,7 @@ def rag_chart_text(categories: Sequence[_Category], series: Sequence[_Series], *
 
 
 def _number(value: Any, unit: str) -> str:
-    if value is None:
-        return "no figure"
-    number = float(value)
-    text = f"{number:,.1f}".rstrip("0").rstrip(".") if number != int(number) else f"{int(number):,}"
-    return f"{text}%" if unit == "percent" else text
+    return "no figure" if value is None else format_value(float(value), unit)
 
 
 def trend_chart_text(item: Mapping[str, Any]) -> str:
