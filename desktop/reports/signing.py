@@ -35,7 +35,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from desktop.reports.styles import INK, MUTED, NAVY, RULE, SANS, SANS_BOLD, register_fonts, styles
-from desktop.reports.tagging.signature_field import add_tagged_signature_field
+from desktop.reports.tagging.signature_field import add_tagged_signature_field, keep_accessibility_metadata
 from desktop.services.errors import PathwaysError, ValidationError
 from desktop.services.pki import SignerMaterial
 
@@ -150,6 +150,7 @@ def sign_pdf(
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         # the field first, in the structure tree, then pyHanko signs it: the signed document stays tagged
+        keep_accessibility_metadata(writer)
         add_tagged_signature_field(writer, spec, f"Digital signature of {name}" + (f", {signer_org}" if signer_org
                                                                                    else ""))
         pdf_signer.sign_pdf(writer, output=out)

@@ -14,7 +14,23 @@ from typing import Any
 
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.metadata.model import NS, ExpandedName, XmpStructure, XmpValue
 from pyhanko.sign import fields
+
+PDFUA_PART = ExpandedName(NS["pdfuaid"], "part")
+
+
+def keep_accessibility_metadata(writer: IncrementalPdfFileWriter) -> None:
+    """pyHanko rewrites the XMP packet when it signs, from its own document metadata: give it the title, author
+    and subject it would otherwise drop (PDF/UA wants dc:title) and the PDF/UA identification, for tagged files."""
+    if "/StructTreeRoot" not in writer.root:
+        return
+    meta, view = writer.document_meta, writer.document_meta_view
+    meta.title, meta.author, meta.subject = view.title, view.author, view.subject
+    existing = writer.root.get("/Metadata")
+    declared = existing is not None and b"pdfuaid" in existing.get_object().data
+    if not declared:
+        meta.xmp_extra = [XmpStructure.of((PDFUA_PART, XmpValue("1")))]
 
 
 def add_tagged_signature_field(writer: IncrementalPdfFileWriter, spec: fields.SigFieldSpec, description: str
