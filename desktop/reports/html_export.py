@@ -203,7 +203,8 @@ def _summary_html(data: PlanSnapshotData, options: UpdateOptions, palette: RagPa
     if categories:
         out += ["<h3>RAG status by objective</h3>",
                 f"<figure>{_svg_chart(categories, series, 'rag-by-objective')}<figcaption>Figure 1: number of "
-                f"actions in each status, by objective, {_e(data.period_label)}</figcaption></figure>"]
+                f"actions in each status, by objective, {_e(data.period_label)}. Key: "
+                + ", ".join(f"{_e(s.letter)} {_e(s.label)}" for s in series) + ".</figcaption></figure>"]
     return out
 
 

@@ -200,3 +200,10 @@ def test_an_untagged_build_has_no_structure_so_the_check_can_fail() -> None:
         tagging.set_enabled(True)
     assert pdfinfo_tagged(pdf) == "no"
     assert any(e.startswith("UA-01-005") for e in ua_errors(pdf))
+
+
+def test_the_trust_guide_recipients_are_sent_is_tagged_too(pki_root: Any) -> None:
+    from desktop.reports.trust_guide import build_trust_guide
+
+    pdf = build_trust_guide("Safe Durham Partnership", pki_root.certificate_pem, contact="Community Safety Team")
+    assert pdfinfo_tagged(pdf) == "yes" and ua_errors(pdf) == [] and unembedded_fonts(pdf) == []

@@ -9,7 +9,7 @@ need no tagging code beyond a canvas and alternative text for charts:
 - A table with a header row (its repeated rows, or the house header fill on row 0) is Table/TR/TH/TD with
   /Scope Column on the header cells; a table carried to the next page continues the same Table element and its
   repeated header rows are artifacts there. Other tables are layout: their cells' content is tagged in order.
-- A drawing with alternative text (``describe``) is a Figure with /Alt; one without is decoration (artifact).
+- A drawing or image with alternative text (``describe``) is a Figure with /Alt; one without is decoration.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.pdfbase._fontdata import standardFonts
-from reportlab.platypus import Flowable, Paragraph, Table
+from reportlab.platypus import Flowable, Image, Paragraph, Table
 from reportlab.platypus.flowables import HRFlowable, Spacer
 
 from desktop.reports.styles import SANS, SANS_BOLD
@@ -104,7 +104,7 @@ def role_of(flowable: Flowable) -> str:
         return "P"
     if isinstance(flowable, Table):
         return "Table"
-    if isinstance(flowable, Drawing):
+    if isinstance(flowable, (Drawing, Image)):  # a picture without a description is decoration
         return "Figure" if getattr(flowable, ALT_ATTRIBUTE, "") else "Artifact"
     if isinstance(flowable, (Spacer, HRFlowable)):
         return "Artifact"

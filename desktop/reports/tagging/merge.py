@@ -56,6 +56,7 @@ class PackStructure:
         self.nums = ArrayObject()
         self.next_key = 0
         self.role_map = DictionaryObject()
+        self.class_map = DictionaryObject()
         self.untagged: list[str] = []
 
     def add(self, reader: PdfReader, pages: Sequence[PageObject], title: str) -> bool:
@@ -101,6 +102,8 @@ class PackStructure:
         self.next_key = offset + max(int(tree.get("/ParentTreeNextKey", 0)), highest + 1)
         for name, value in (tree.get("/RoleMap") or {}).items():
             self.role_map.setdefault(NameObject(name), value)
+        for name, value in (tree.get("/ClassMap") or {}).items():  # attribute classes a word processor names
+            self.class_map.setdefault(NameObject(name), self._clone(value))
         self.parts.append(part_ref)
         return True
 
@@ -142,6 +145,8 @@ class PackStructure:
         })
         if self.role_map:
             root[NameObject("/RoleMap")] = self.role_map
+        if self.class_map:
+            root[NameObject("/ClassMap")] = self.class_map
         root_ref = writer._add_object(root)
         self.document[NameObject("/P")] = root_ref
         catalog = writer._root_object
