@@ -99,3 +99,15 @@ def test_a_bad_html_target_is_refused_before_anything_is_written(
                         "--out", str(pdf), "--html", str(tmp_path / name))
     assert code != 0 and err.count("\n") == 1 and "Traceback" not in err
     assert not pdf.exists()
+
+
+def test_agenda_pack_warns_the_clerk_of_an_untagged_paper(
+    demo_store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], env: None
+) -> None:
+    code, _, err = _run(capsys, "agenda-pack", str(demo_store_path), "--meeting", "2016-02-15", "--part", "b",
+                        "--out", str(tmp_path / "part-b.pdf"))
+    assert code == 0  # the pack is still built: the clerk decides
+    assert "Warning: “Appendix 2: Review action plan” is not a tagged PDF" in err
+    code, _, err = _run(capsys, "agenda-pack", str(demo_store_path), "--meeting", "2016-02-15",
+                        "--out", str(tmp_path / "part-a.pdf"))
+    assert code == 0 and "not a tagged PDF" not in err
