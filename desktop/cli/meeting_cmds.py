@@ -47,6 +47,7 @@ def cmd_meetings(args: argparse.Namespace) -> int:
 
 
 def cmd_agenda_pack(args: argparse.Namespace) -> int:
+    from desktop.cli.report_cmds import html_path
     from desktop.reports.agenda_pack import PackOptions, export_agenda_pack, pack_summary
 
     out: Path = args.out
@@ -57,9 +58,13 @@ def cmd_agenda_pack(args: argparse.Namespace) -> int:
     options = PackOptions(part=args.part.upper(), blank_pages=False if args.no_blank_pages else None)
     with open_store(args) as store, store.session() as session:
         meeting = meetings.find_meeting(session, args.meeting)
-        pack = export_agenda_pack(session, meeting, out, options, sign=not args.no_sign, actor=Actor.command_line())
+        html = html_path(args.html, out)
+        pack = export_agenda_pack(session, meeting, out, options, sign=not args.no_sign, actor=Actor.command_line(),
+                                  html_out=html)
     what = "Part B pack (restricted)" if pack.part == "B" else "Agenda pack"
     print(f"{what} written to {out}")
+    if html is not None:
+        print(f"Front sheet (HTML) written to {html}")
     lines = pack_summary(pack)
     for line in lines:
         (sys.stderr if line.startswith("Warning:") else sys.stdout).write(line + "\n")
@@ -98,6 +103,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--part", choices=("a", "b", "A", "B"), default="a",
                    help="a: the public pack (default); b: the exempt papers, marked restricted")
     p.add_argument("--no-sign", action="store_true", help="leave the pack unsigned")
+    p.add_argument("--html", type=Path, metavar="FILE.html",
+                   help="also write the front sheet as a web page that links to the pack")
     p.add_argument("--no-blank-pages", action="store_true",
                    help="no 'intentionally left blank' pages (single-sided printing)")
     p.set_defaults(func=cmd_agenda_pack)

@@ -28,6 +28,19 @@ def find_person(session: Session, ref: str) -> Person:
     return matches[0]
 
 
+def html_path(given: Path | None, pdf: Path) -> Path | None:
+    """Check an --html target before any work: an .html name, in an existing folder, not the PDF itself."""
+    if given is None:
+        return None
+    if given.suffix.lower() not in (".html", ".htm"):
+        raise CliError("The HTML version needs a name ending in .html.")
+    if not given.parent.exists():
+        raise CliError(f"The folder {given.parent} does not exist.")
+    if given.resolve() == pdf.resolve():
+        raise CliError("The HTML version needs its own file name, next to the PDF.")
+    return given
+
+
 def cmd_update_pdf(args: argparse.Namespace) -> int:
     with open_store(args) as store, store.session() as session:
         plan = find_plan(session, args.plan)
@@ -35,10 +48,13 @@ def cmd_update_pdf(args: argparse.Namespace) -> int:
         signer = find_person(session, args.signer).id if args.signer else None
         options = PublishOptions(profile=args.profile, sign=not args.no_sign, signer_id=signer,
                                  marking=args.marking, key_messages=tuple(args.key_message or ()))
-        result = publish_update(session, Actor.command_line(), period, args.out, options)
+        html = html_path(args.html, args.out)
+        result = publish_update(session, Actor.command_line(), period, args.out, options, html_out=html)
     signed = f", signed by {result.signed_by}" if result.signed_by else ", unsigned"
     print(f"Wrote {result.path} ({result.pages} pages, {result.profile} profile{signed}; "
           f"snapshot {result.snapshot_sha256[:12]})")
+    if result.html_path is not None:
+        print(f"Wrote {result.html_path} (HTML version, links to {result.path.name})")
     return 0
 
 
@@ -107,6 +123,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--signer", help="who signs (id, name or role); needed when several people can sign")
     p.add_argument("--marking", help="protective marking (default: the partnership's)")
     p.add_argument("--key-message", action="append", help="a key message for the summary (repeatable)")
+    p.add_argument("--html", type=Path, metavar="FILE.html",
+                   help="also write the HTML version (same data, links to the PDF; keep the two side by side)")
     p.set_defaults(func=cmd_update_pdf)
 
     p = sub.add_parser("verify", help="check a signed PDF: intact, who signed, trusted; exit 0 only if both")

@@ -211,6 +211,7 @@ def assemble_pack(
     warning = _clear_days_warning(data, issued)
     if warning:
         warnings.append(warning)
+    warnings += [untagged_warning(title) for title in assembled.untagged]
     items = tuple(
         ItemPages(i.id, i.number, i.title, planned[str(i.id)].first, planned[str(i.id)].last,
                   planned[str(i.id)].text)
@@ -219,6 +220,12 @@ def assemble_pack(
     report(0.9, "Pack assembled")
     return AgendaPack(assembled.pdf, part, assembled.pages, assembled.front_pages, items, tuple(warnings),
                       iterations, False, assembled.stamps)
+
+
+def untagged_warning(title: str) -> str:
+    return (f"“{title}” is not a tagged PDF: screen-reader users cannot follow it, so the pack is not fully "
+            "accessible. Ask its author for a tagged PDF (in Word: Save as PDF with “Document structure tags for "
+            "accessibility”) and attach it again.")
 
 
 def _clear_days_warning(data: PackData, issued: dt.date) -> str | None:
@@ -302,10 +309,13 @@ def export_agenda_pack(
     actor: Actor | None = None,
     render_update: UpdateRenderer | None = None,
     progress: Progress | None = None,
+    html_out: Path | None = None,
 ) -> AgendaPack:
-    """Build, sign (the clerk) and write the pack through the export gate. Nothing is written on any failure."""
+    """Build, sign (the clerk) and write the pack through the export gate, and with ``html_out`` the front sheet
+    as a web page linking to it. Nothing is written on any failure."""
+    from desktop.reports.html_export import front_sheet_html
     from desktop.services import audit
-    from desktop.services.export_gate import identifiers_for, write_checked
+    from desktop.services.export_gate import ExportBlocked, check_output, identifiers_for, write_checked
 
     options = replace(options, reserve_signature=sign)
     pack = build_agenda_pack(session, meeting, options, render_update=render_update, progress=progress)
@@ -315,7 +325,21 @@ def export_agenda_pack(
         committee = meeting.committee
         location = committee.signoff.splitlines()[-1].strip() if committee.signoff.strip() else ""
         pack = sign_pack(pack, material, signer_role=clerk.job_title, signer_org=organisation, location=location)
-    write_checked(Path(out), pack.pdf, "pdf", identifiers_for(session))
+    identifiers = identifiers_for(session)
+    html = None
+    if html_out is not None:
+        data = meetings.pack_data(session, meeting, load_part=pack.part)
+        html = front_sheet_html(
+            data, {i.item_id: i.printed for i in pack.items}, part=pack.part,
+            issued_on=options.issued_on or meeting.issued_on, pdf_name=Path(out).name,
+            pdf_sha256=hashlib.sha256(pack.pdf).hexdigest(),
+        ).encode("utf-8")
+        findings = check_output(html, "html", identifiers)
+        if findings:
+            raise ExportBlocked(findings)
+    write_checked(Path(out), pack.pdf, "pdf", identifiers)
+    if html_out is not None and html is not None:
+        write_checked(Path(html_out), html, "html", identifiers)
     if actor is not None:
         audit.record(
             session, actor, "export", "meeting", meeting.id,

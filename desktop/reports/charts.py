@@ -13,7 +13,9 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase import pdfmetrics
 
+from desktop.reports.chart_text import rag_chart_text
 from desktop.reports.styles import COND, COND_BOLD, INK, MUTED, RULE, SANS, SANS_BOLD, register_fonts
+from desktop.reports.tagging import describe
 
 ROWS_PER_CHART = 24  # beyond this a chart is split so each part fits a page
 
@@ -139,7 +141,7 @@ def _chart(
 
     if legend:
         _legend(d, series, plot_x, 2)
-    return d
+    return describe(d, rag_chart_text(categories, series))
 
 
 def _legend(d: Drawing, series: Sequence[Series], x: float, y: float) -> None:

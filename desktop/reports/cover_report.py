@@ -29,7 +29,8 @@ from reportlab.platypus import (
 )
 
 from desktop.reports.front_sheet import DEMO_LINE, MARGIN_X, RESTRICTED, banner, council_doc, council_styles
-from desktop.reports.styles import INK, MUTED, SANS_BOLD, esc
+from desktop.reports.styles import INK, MUTED, SANS, SANS_BOLD, esc
+from desktop.reports.tagging import tagged
 from desktop.services.meetings import PackCover, PackData, PackItem, short_date
 
 BULLETS = ("- ", "* ", "• ")
@@ -65,7 +66,8 @@ def _styles() -> dict[str, ParagraphStyle]:
     s = council_styles()
     return {
         "para": ParagraphStyle("cr_para", parent=s.body, spaceAfter=4),
-        "bullet": ParagraphStyle("cr_bullet", parent=s.body, leftIndent=12, bulletIndent=2, spaceAfter=2),
+        "bullet": ParagraphStyle("cr_bullet", parent=s.body, leftIndent=12, bulletIndent=2, spaceAfter=2,
+                                 bulletFontName=SANS),  # embedded (the default bullet font is not)
         "heading": ParagraphStyle("cr_heading", parent=s.body, fontName=SANS_BOLD, fontSize=11.5, leading=15,
                                   spaceBefore=8, spaceAfter=4, keepWithNext=1),
         "title": ParagraphStyle("cr_title", parent=s.body, fontName=SANS_BOLD, fontSize=14, leading=18,
@@ -268,5 +270,5 @@ def build_cover_report(data: PackData, item: PackItem) -> bytes:
     doc = council_doc(buffer, item.cover.title, f"{data.committee}, {short_date(data.date)}: item {item.number}")
     width = A4[0] - 2 * MARGIN_X
     builder = hartlepool_story if data.house_style == "hartlepool" else durham_story
-    doc.build(builder(data, item, width))
+    doc.build(builder(data, item, width), canvasmaker=tagged())
     return buffer.getvalue()

@@ -75,6 +75,7 @@ from desktop.reports.styles import (
     paragraphs_of,
     styles,
 )
+from desktop.reports.tagging import tagged
 from desktop.services.errors import ValidationError
 from desktop.services.frozen import FrozenAction, FrozenPriority, PlanSnapshotData
 from desktop.services.published import PublishedAppendix, PublishedTable, RedactionNotice
@@ -183,7 +184,7 @@ def build_delivery_update(
     story += _key(data, palette, portrait_w, next_section)
 
     _attach_progress(doc, report, len(story))
-    doc.build(story, canvasmaker=NumberedCanvas)
+    doc.build(story, canvasmaker=tagged(NumberedCanvas))
     report(1.0, "Update built")
     return buffer.getvalue()
 

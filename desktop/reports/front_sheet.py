@@ -38,6 +38,7 @@ from reportlab.platypus import (
 )
 
 from desktop.reports.styles import DEMO_RED, INK, MUTED, RULE, SANS, SANS_BOLD, SANS_ITALIC, esc, register_fonts
+from desktop.reports.tagging import tagged
 from desktop.services.meetings import (
     EXEMPT_NOTICE,
     PART_B_NOTICE,
@@ -436,5 +437,5 @@ def build_front_sheet(
                       first_page_bottom=SIGNATURE_RESERVED if reserve_signature else MARGIN_BOTTOM)
     width = A4[0] - 2 * MARGIN_X
     builder = hartlepool_story if data.house_style == "hartlepool" else durham_story
-    doc.build(builder(data, ranges, part, issued, width))
+    doc.build(builder(data, ranges, part, issued, width), canvasmaker=tagged())
     return buffer.getvalue()

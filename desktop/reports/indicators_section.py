@@ -19,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
+from desktop.reports.chart_text import trend_chart_text
 from desktop.reports.flowables import OutlinedHeading, RagPalette
 from desktop.reports.styles import (
     COND,
@@ -40,6 +41,7 @@ from desktop.reports.styles import (
     register_fonts,
 )
 from desktop.reports.styles import styles as house_styles
+from desktop.reports.tagging import describe
 from desktop.services.indicators import (
     format_difference,
     format_parts,
@@ -487,7 +489,7 @@ def trend_chart(item: Mapping[str, Any], width: float, height: float) -> Drawing
     if len(series) == 1 and _draw_missing(d, series[0][1], x_of, bottom + 3):
         legend.append(("No figure", MUTED, None, "cross"))
     _legend(d, legend, 5, 4, width - 10)
-    return d
+    return describe(d, trend_chart_text(item))
 
 
 def _flat(coords: Sequence[tuple[float, float]]) -> list[float]:

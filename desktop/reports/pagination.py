@@ -1,9 +1,11 @@
 """One pagination across a whole pack: documents laid end to end, "Page N" stamped on every page, blank pages for
 double-sided printing, bookmarks and page labels.
 
-Stamping appends a small content stream to each page (the page's own content is wrapped in q … Q first) instead of
-merging an overlay page: merging re-parses every content stream, which costs far more on a 120-page pack and can
-change how an imported page renders. Nothing here signs: signing must come after the last change to the file.
+Stamping appends a small content stream to each page (the page's own content is wrapped in q … Q first) that paints
+the page's stamp form (desktop.reports.stamps) as an artifact, instead of merging an overlay page: merging re-parses
+every content stream, which costs far more on a 120-page pack and can change how an imported page renders. The
+documents' structure trees are joined into one (desktop.reports.tagging.merge), so the pack stays a tagged PDF.
+Nothing here signs: signing must come after the last change to the file.
 """
 
 from __future__ import annotations
@@ -14,22 +16,14 @@ from dataclasses import dataclass, field
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
-from pypdf.generic import (
-    ArrayObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    StreamObject,
-    TextStringObject,
-)
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
-BLANK_TEXT = "This page is intentionally left blank"
-STAMP_FONT = "/PwStamp"
-STAMP_BOLD = "/PwStampB"
-STAMP_SIZE = 9.0
-STAMP_BASELINE = 5.5 * 72 / 25.4  # 5.5 mm above the bottom edge: below the footers of Pathways' own documents
+from desktop.reports.stamps import BLANK_TEXT, Stamp, apply_stamps
+from desktop.reports.tagging.merge import PackStructure
+
+__all__ = ["BLANK_TEXT", "Assembled", "Document", "PageRange", "Section", "assemble", "padded", "page_count",
+           "plan_ranges"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +62,7 @@ class Assembled:
     front_pages: int  # physical pages of the front sheet, blank included
     ranges: dict[str, PageRange] = field(default_factory=dict)
     stamps: tuple[int | None, ...] = ()  # the number stamped on each physical page (None: unnumbered)
+    untagged: tuple[str, ...] = ()  # documents with no structure tree (imported papers never tagged)
 
 
 def page_count(pdf: bytes) -> int:
@@ -100,11 +95,6 @@ def plan_ranges(
 # ---- stamping
 
 
-def _pdf_text(text: str) -> bytes:
-    raw = text.encode("cp1252", errors="replace")
-    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
-
-
 def _fmt(value: float) -> bytes:
     return f"{value:.2f}".rstrip("0").rstrip(".").encode()
 
@@ -126,98 +116,6 @@ def _visual_matrix(page: DictionaryObject, box: Sequence[float]) -> tuple[bytes,
     return cm, (height if rotate in (90, 270) else width), (width if rotate in (90, 270) else height)
 
 
-def _text_at(font: bytes, size: float, x: float, y: float, text: str, rgb: tuple[float, float, float]) -> bytes:
-    colour = b" ".join(_fmt(v) for v in rgb)
-    return (
-        b"BT " + colour + b" rg " + font + b" " + _fmt(size) + b" Tf " + _fmt(x) + b" " + _fmt(y) + b" Td "
-        + _pdf_text(text) + b" Tj ET\n"
-    )
-
-
-def _stamp_ops(
-    cm: bytes, width: float, height: float, number: int | None, header: str, label: str, blank: bool
-) -> bytes:
-    ops = [b"q\n", cm]
-    if blank:
-        w = stringWidth(BLANK_TEXT, "Helvetica", 11)
-        ops.append(_text_at(STAMP_FONT.encode(), 11, (width - w) / 2, height / 2, BLANK_TEXT, (0.33, 0.33, 0.33)))
-    if number is not None:
-        text = f"Page {number}"
-        w = stringWidth(text, "Helvetica", STAMP_SIZE)
-        x = (width - w) / 2
-        # A white backing keeps the number legible over an imported page's own footer art.
-        ops.append(b"1 1 1 rg " + b" ".join(_fmt(v) for v in (x - 3, STAMP_BASELINE - 3, w + 6, STAMP_SIZE + 4))
-                   + b" re f\n")
-        ops.append(_text_at(STAMP_FONT.encode(), STAMP_SIZE, x, STAMP_BASELINE, text, (0, 0, 0)))
-    top = height - 5.5 * 72 / 25.4 - 6
-    if header:
-        w = stringWidth(header, "Helvetica-Bold", 9)
-        x = (width - w) / 2
-        ops.append(b"1 1 1 rg " + b" ".join(_fmt(v) for v in (x - 4, top - 3, w + 8, 13)) + b" re f\n")
-        ops.append(_text_at(STAMP_BOLD.encode(), 9, x, top, header, (0.64, 0.09, 0.1)))
-    if label:
-        w = stringWidth(label, "Helvetica-Bold", 10)
-        x = width - 14 * 72 / 25.4 - w
-        ops.append(_text_at(STAMP_BOLD.encode(), 10, x, top, label, (0, 0, 0)))
-    ops.append(b"Q\n")
-    return b"".join(ops)
-
-
-class _Stamper:
-    def __init__(self, writer: PdfWriter) -> None:
-        self.writer = writer
-        self.fonts = {
-            STAMP_FONT: self._font("Helvetica"),
-            STAMP_BOLD: self._font("Helvetica-Bold"),
-        }
-        save = StreamObject()
-        save.set_data(b"q\n")
-        self.save_ref = writer._add_object(save)
-
-    def _font(self, base: str) -> IndirectObject:
-        font = DictionaryObject({
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject(f"/{base}"),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        })
-        return self.writer._add_object(font)
-
-    def stamp(self, page: DictionaryObject, number: int | None, header: str, label: str, blank: bool) -> None:
-        if number is None and not header and not label and not blank:
-            return
-        resources = page.get("/Resources")
-        resources = resources.get_object() if resources is not None else None
-        if not isinstance(resources, DictionaryObject):
-            resources = DictionaryObject()
-            page[NameObject("/Resources")] = resources
-        fonts = resources.get("/Font")
-        fonts = fonts.get_object() if fonts is not None else None
-        if not isinstance(fonts, DictionaryObject):
-            fonts = DictionaryObject()
-            resources[NameObject("/Font")] = fonts
-        for name, ref in self.fonts.items():
-            fonts[NameObject(name)] = ref
-
-        box = [float(v) for v in page.get("/CropBox", page.get("/MediaBox", [0, 0, A4[0], A4[1]]))]
-        cm, width, height = _visual_matrix(page, box)
-        stream = StreamObject()
-        stream.set_data(b"\nQ\n" + _stamp_ops(cm, width, height, number, header, label, blank))
-        stamp_ref = self.writer._add_object(stream)
-
-        contents = page.get("/Contents")
-        existing: list[IndirectObject] = []
-        if contents is not None:
-            resolved = contents.get_object()
-            if isinstance(resolved, ArrayObject):
-                existing = [c if isinstance(c, IndirectObject) else self.writer._add_object(c) for c in resolved]
-            elif isinstance(contents, IndirectObject):
-                existing = [contents]
-            else:
-                existing = [self.writer._add_object(resolved)]
-        page[NameObject("/Contents")] = ArrayObject([self.save_ref, *existing, stamp_ref])
-
-
 # ---- assembling
 
 
@@ -233,22 +131,30 @@ def assemble(
 ) -> Assembled:
     """Lay the front sheet and the sections end to end, stamp every page and add bookmarks; returns unsigned bytes."""
     writer = PdfWriter()
-    stamper = _Stamper(writer)
+    structure = PackStructure(writer)
+    placed: list[tuple[DictionaryObject, bytes, Stamp]] = []
     stamps: list[int | None] = []
     ranges: dict[str, PageRange] = {}
     outline: list[tuple[str, int, list[tuple[str, int]]]] = []
 
-    def add_document(pdf: bytes, label: str, numbered: bool) -> int:
+    def stamp(page: DictionaryObject, number: int | None, label: str, blank: bool) -> None:
+        box = [float(v) for v in page.get("/CropBox", page.get("/MediaBox", [0, 0, A4[0], A4[1]]))]
+        cm, width, height = _visual_matrix(page, box)
+        placed.append((page, cm, Stamp(width, height, number, header, label, blank)))
+
+    def add_document(pdf: bytes, title: str, label: str, numbered: bool) -> int:
         """Append one document (and its blank page); returns the index of its first page."""
         start = len(writer.pages)
         reader = PdfReader(io.BytesIO(pdf))
+        added = []
         for source in reader.pages:
             page = writer.add_page(source)
-            number = _next_number(numbered)
-            stamper.stamp(page, number, header, label, blank=False)
+            added.append(page)
+            stamp(page, _next_number(numbered), label, blank=False)
+        structure.add(reader, added, title)
         if blank_pages and len(reader.pages) % 2:
             page = writer.add_blank_page(A4[0], A4[1])
-            stamper.stamp(page, _next_number(numbered), header, "", blank=True)
+            stamp(page, _next_number(numbered), "", blank=True)
         return start
 
     def _next_number(numbered: bool) -> int | None:
@@ -259,7 +165,7 @@ def assemble(
         stamps.append(number)
         return number
 
-    add_document(front, "", number_front)
+    add_document(front, front_bookmark, "", number_front)
     front_pages = len(writer.pages)
     for section in sections:
         if not section.documents:
@@ -267,7 +173,7 @@ def assemble(
         first_index = len(writer.pages)
         children: list[tuple[str, int]] = []
         for document in section.documents:
-            children.append((document.bookmark, add_document(document.pdf, document.label, True)))
+            children.append((document.bookmark, add_document(document.pdf, document.bookmark, document.label, True)))
         numbers = [n for n in stamps[first_index:] if n is not None]
         ranges[section.key] = PageRange(numbers[0], numbers[-1])
         outline.append((section.bookmark, first_index, children))
@@ -289,6 +195,11 @@ def assemble(
     if metadata:
         writer.add_metadata({k if k.startswith("/") else f"/{k}": v for k, v in metadata.items()})
     writer._root_object[NameObject("/Lang")] = TextStringObject("en-GB")
+    apply_stamps(writer, placed)
+    meta = metadata or {}
+    structure.finish(title=meta.get("/Title", front_bookmark), author=meta.get("/Author", ""),
+                     subject=meta.get("/Subject", ""))
     buffer = io.BytesIO()
     writer.write(buffer)
-    return Assembled(buffer.getvalue(), len(writer.pages), front_pages, ranges, tuple(stamps))
+    return Assembled(buffer.getvalue(), len(writer.pages), front_pages, ranges, tuple(stamps),
+                     tuple(structure.untagged))

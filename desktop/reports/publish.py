@@ -7,6 +7,7 @@ atomic write. The CLI and the desktop app both call :func:`publish_update`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,13 +19,14 @@ from sqlalchemy.orm import Session
 
 from desktop.models import Person, Plan, ProfileAppendix, ReportingPeriod, SignerCredential, SigningRoot
 from desktop.reports.delivery_update import SIGNATURE_BOX, UpdateOptions, build_delivery_update
+from desktop.reports.html_export import update_html
 from desktop.reports.signing import sign_pdf
 from desktop.services import audit, signing_setup
 from desktop.services.actor import Actor
 from desktop.services.disclosure.profiles import publish_appendix
 from desktop.services.disclosure.rules import rule_for
 from desktop.services.errors import NotFound, ValidationError
-from desktop.services.export_gate import identifiers_for, write_checked
+from desktop.services.export_gate import ExportBlocked, check_output, identifiers_for, write_checked
 from desktop.services.periods import snapshot_data
 from desktop.services.published import PublishedAppendix
 
@@ -51,6 +53,7 @@ class PublishResult:
     snapshot_sha256: str
     signed_by: str | None
     profile: str
+    html_path: Path | None = None
 
 
 def appendices_for(session: Session, plan: Plan, profile: str) -> list[PublishedAppendix]:
@@ -95,7 +98,10 @@ def publish_update(
     out: Path,
     options: PublishOptions,
     progress: Progress | None = None,
+    *,
+    html_out: Path | None = None,
 ) -> PublishResult:
+    """Build, sign and write the update; with ``html_out`` also its HTML version (same data, same gate)."""
     plan = period.plan
     data = snapshot_data(session, period)
     signer = choose_signer(session, plan, options.signer_id) if options.sign else None
@@ -108,7 +114,8 @@ def publish_update(
         key_messages=tuple(options.key_messages),
         signature_placeholder=options.sign,
     )
-    pdf = build_delivery_update(data, update_options, appendices_for(session, plan, options.profile), progress)
+    appendices = appendices_for(session, plan, options.profile)
+    pdf = build_delivery_update(data, update_options, appendices, progress)
     if signer is not None:
         if progress:
             progress(0.95, "Signing")
@@ -118,11 +125,22 @@ def publish_update(
             reason=f"Delivery plan update {data.period_label} for the {plan.partnership.name}",
             location=plan.partnership.name, signer_role=signer.job_title, signer_org=org,
         )
-    write_checked(out, pdf, "pdf", identifiers_for(session))
+    identifiers = identifiers_for(session)
+    html = None
+    if html_out is not None:  # built and checked before anything is written: both files or neither
+        html = update_html(data, update_options, appendices, pdf_name=out.name,
+                           pdf_sha256=hashlib.sha256(pdf).hexdigest()).encode("utf-8")
+        check = check_output(html, "html", identifiers)
+        if check:
+            raise ExportBlocked(check)
+    write_checked(out, pdf, "pdf", identifiers)
+    if html_out is not None and html is not None:
+        write_checked(html_out, html, "html", identifiers)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)  # from the bytes in hand, not by reading the file back
     audit.record(session, actor, "export", "plan", plan.id, after={
         "document": "delivery plan update", "period": data.period_label, "profile": options.profile,
         "signed_by": signer.display_name if signer else None, "file": out.name, "snapshot_sha256": data.sha256(),
+        "html": html_out.name if html_out is not None else None,
     })
     return PublishResult(out, pages, out.stat().st_size, data.sha256(),
-                         signer.display_name if signer else None, options.profile)
+                         signer.display_name if signer else None, options.profile, html_out)

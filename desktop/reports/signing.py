@@ -35,6 +35,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from desktop.reports.styles import INK, MUTED, NAVY, RULE, SANS, SANS_BOLD, register_fonts, styles
+from desktop.reports.tagging.signature_field import add_tagged_signature_field, keep_accessibility_metadata
 from desktop.services.errors import PathwaysError, ValidationError
 from desktop.services.pki import SignerMaterial
 
@@ -143,11 +144,15 @@ def sign_pdf(
             border_width=0,
             background_opacity=1.0,
         ),
-        new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=0, box=(int(x1), int(y1), int(x2), int(y2))),
     )
+    spec = fields.SigFieldSpec(FIELD_NAME, on_page=0, box=(int(x1), int(y1), int(x2), int(y2)))
     out = io.BytesIO()
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+        # the field first, in the structure tree, then pyHanko signs it: the signed document stays tagged
+        keep_accessibility_metadata(writer)
+        add_tagged_signature_field(writer, spec, f"Digital signature of {name}" + (f", {signer_org}" if signer_org
+                                                                                   else ""))
         pdf_signer.sign_pdf(writer, output=out)
     except (PdfError, SigningError, ValueError) as exc:
         raise SigningFailed(f"The document could not be signed: {exc}") from None
@@ -178,7 +183,7 @@ def _appearance_pdf(
     """The signature block, drawn in the document's own fonts: who, in what role, for whom, when."""
     register_fonts()
     buffer = io.BytesIO()
-    canv = Canvas(buffer, pagesize=(width, height), pageCompression=1)
+    canv = Canvas(buffer, pagesize=(width, height), pageCompression=1, initialFontName=SANS)  # all fonts embedded
     canv.setFillColor("#ffffff")
     canv.rect(0, 0, width, height, stroke=0, fill=1)
     canv.setFillColor(NAVY)

@@ -33,7 +33,7 @@ SANS_BOLD = "PathwaysSans-Bold"
 SANS_ITALIC = "PathwaysSans-Italic"
 COND = "PathwaysSansCondensed"
 COND_BOLD = "PathwaysSansCondensed-Bold"
-MONO = "Courier"  # fingerprints and hashes are ASCII hex: the standard font is enough
+MONO = "PathwaysMono"  # fingerprints and hashes; embedded like the rest (PDF/UA: every font embedded)
 
 _FONT_FILES = {
     SANS: "DejaVuSans.ttf",
@@ -41,6 +41,7 @@ _FONT_FILES = {
     SANS_ITALIC: "DejaVuSans-Oblique.ttf",
     COND: "DejaVuSansCondensed.ttf",
     COND_BOLD: "DejaVuSansCondensed-Bold.ttf",
+    MONO: "DejaVuSansMono.ttf",
 }
 
 

@@ -29,6 +29,7 @@ from desktop.reports.styles import (
     esc,
     styles,
 )
+from desktop.reports.tagging import tagged
 from desktop.services import pki
 
 
@@ -215,5 +216,5 @@ def build_trust_guide(
         canv.restoreState()
 
     doc.addPageTemplates([PageTemplate("guide", [frame], onPage=furniture, pagesize=PORTRAIT)])
-    doc.build(story)
+    doc.build(story, canvasmaker=tagged())
     return buffer.getvalue()

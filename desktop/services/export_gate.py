@@ -19,17 +19,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.models.profiles import ProfileSubject
+from desktop.services.disclosure.html_check import check_html
 from desktop.services.disclosure.identifiers import Finding, IdentifierSet
 from desktop.services.disclosure.output_check import check_csv, check_docx, check_pdf, check_xlsx
 from desktop.services.errors import DisclosureBlocked
 
-ExportKind = Literal["pdf", "xlsx", "csv", "docx"]
+ExportKind = Literal["pdf", "xlsx", "csv", "docx", "html"]
 
 CHECKS: dict[str, Callable[[bytes, IdentifierSet], list[Finding]]] = {
     "pdf": check_pdf,
     "xlsx": check_xlsx,
     "csv": check_csv,
     "docx": check_docx,
+    "html": check_html,
 }
 _MAX_LISTED = 3
 

@@ -24,6 +24,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QPainter, QPainterPath, QPen, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -710,6 +711,10 @@ class ExportUpdateDialog(TaskDialog):
         self.add_row("key_messages", "&Key messages", self.key_messages)
 
         self.add_output_row("Choose where to save the PDF")
+        self.web_version = QCheckBox("Also save a &web version (HTML) beside the PDF")
+        self.web_version.setToolTip("The same update as one accessible web page, linking to the signed PDF: "
+                                    "publish the two side by side (see the guide, Publishing accessibly)")
+        self.form.addRow("", self.web_version)
 
         for plan in workspace.plans:
             self.plan.addItem(plan.title + ("  [demonstration]" if plan.is_demo else ""), plan.id)
@@ -862,6 +867,7 @@ class ExportUpdateDialog(TaskDialog):
 
     def _publish(self, period_id: int, out: Path) -> None:
         options = self.options()
+        html = out.with_suffix(".html") if self.web_version.isChecked() else None  # read here, on the UI thread
         actor = self.workspace.actor
 
         def work(session: Session, state: TaskState) -> PublishResult:
@@ -873,7 +879,7 @@ class ExportUpdateDialog(TaskDialog):
                 state.check()  # Stop takes effect between steps, always before anything is written
                 state.set_progress(fraction, status)
 
-            return publish_update(session, actor, period, out, options, progress)
+            return publish_update(session, actor, period, out, options, progress, html_out=html)
 
         self.run_on_store(work, self._published, title="Exporting the delivery plan update…",
                           what="The update was not exported")
@@ -887,7 +893,8 @@ class ExportUpdateDialog(TaskDialog):
         self.notice.show_notice(
             "ok" if result.signed_by else "warning", f"Saved {result.path.name}",
             f"{pages}, {signed}, {profile} profile, {result.size / 1024:,.0f} KB.\n"
-            f"Folder: {result.path.parent}\nSnapshot SHA-256: {result.snapshot_sha256[:16]}…",
+            f"Folder: {result.path.parent}\nSnapshot SHA-256: {result.snapshot_sha256[:16]}…"
+            + (f"\nWeb version: {result.html_path.name}" if result.html_path is not None else ""),
         )
         self.open_folder_button.show()
         self.open_folder_button.setFocus()

@@ -40,16 +40,26 @@ RANGE = re.compile(r"\(Pages? (\d+)(?: – (\d+))?\)")
 SECRET = "Exempt-paper-text-7Q"
 
 
-def paper(pages: int, marker: str, *, landscape: bool = False, rotate: int = 0) -> bytes:
-    """A PDF from elsewhere: every page says which document and page it is."""
+def paper(pages: int, marker: str, *, landscape: bool = False, rotate: int = 0, tagged: bool = True) -> bytes:
+    """A PDF from elsewhere: every page says which document and page it is. Tagged, like a paper saved from
+    Word with document structure tags; ``tagged=False`` is an old scan-era PDF with no structure."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.pagesizes import landscape as wide
+    from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Paragraph
 
+    from desktop.reports.styles import SANS, register_fonts
+    from desktop.reports.tagging import tagged as tagging_canvas
+
+    register_fonts()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=wide(A4) if landscape else A4)
+    canvas = (tagging_canvas() if tagged else Canvas)(buffer, pagesize=wide(A4) if landscape else A4)
+    style = getSampleStyleSheet()["Normal"].clone("paper", fontName=SANS)
     for n in range(pages):
-        canvas.drawString(72, 500, f"{marker} sheet {n + 1}")
+        text = Paragraph(f"{marker} sheet {n + 1}", style)
+        text.wrapOn(canvas, 400, 100)
+        text.drawOn(canvas, 72, 500)
         if rotate:
             canvas.setPageRotation(rotate)
         canvas.showPage()

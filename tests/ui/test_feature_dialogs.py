@@ -445,3 +445,19 @@ def test_returns_with_every_quarter_closed_explains(qtbot: QtBot, window: MainWi
     dialog = _open(window, "lead_returns", ReturnsDialog)
     assert dialog.make_quarter.count() == 0 and "Every quarter of this plan is closed" in dialog.make_note.text()
     assert not dialog.make_button.isEnabled()
+
+
+def test_export_update_with_its_web_version_beside_it(
+    qtbot: QtBot, live: MainWindow, dialogs: Dialogs, tmp_path: Path
+) -> None:
+    dialog = _open(live, "export_update", ExportUpdateDialog)
+    assert not dialog.web_version.isChecked()  # the PDF alone unless asked
+    dialogs.save_path = tmp_path / "update.pdf"
+    dialog.choose_button.click()
+    dialog.web_version.setChecked(True)
+    result = _export(qtbot, dialog)
+    assert result.html_path == tmp_path / "update.html"
+    page = result.html_path.read_text(encoding="utf-8")
+    assert 'href="update.pdf"' in page and result.snapshot_sha256 in page
+    assert "update.html" in dialog.notice.message()
+    dialog.close()
