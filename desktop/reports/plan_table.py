@@ -35,6 +35,7 @@ from desktop.reports.styles import (
     styles,
 )
 from desktop.services.frozen import FrozenAction, FrozenObjective, FrozenPriority, PlanSnapshotData
+from desktop.services.quarter_status import CARRY_FORWARD_RULE
 
 ROWS_PER_TABLE = 12
 
@@ -75,7 +76,8 @@ def plan_section(
         Paragraph(
             f"Every action of the plan at the close of {esc(data.period_label)}, grouped by objective and priority. "
             f"Direction of travel compares each action's status with "
-            f"{esc(data.previous_period_label or 'the previous closed quarter')}. {esc(palette.scheme.rollup_rule)}",
+            f"{esc(data.previous_period_label or 'the previous closed quarter')}. {esc(palette.scheme.rollup_rule)} "
+            f"{esc(CARRY_FORWARD_RULE)}",
             s.body_small,
         )
     )
@@ -194,6 +196,11 @@ def _row(a: FrozenAction, palette: RagPalette) -> list[Any]:
         timescale.append(Paragraph(f"Due {esc(short_date(a.due_date))}", s.cell_small))
     timescale.append(Paragraph(esc(status_word(a.status)), s.cell_small))
 
+    rag: list[Any] = rag_cell(palette, a.rag)
+    if a.not_updated_since:
+        letter_style, label_style = palette.cell_styles(a.rag)
+        rag.append(Paragraph("not updated", label_style))  # the progress cell beside it says since when
+
     direction: list[Flowable] = [Paragraph(direction_markup(a.direction), s.cell)]
     if a.previous_rag:
         direction.append(Paragraph(f"was {esc(palette.chip(a.previous_rag).label)}", s.cell_small))
@@ -204,7 +211,7 @@ def _row(a: FrozenAction, palette: RagPalette) -> list[Any]:
         measures or [Paragraph("–", s.cell)],
         lead,
         timescale,
-        rag_cell(palette, a.rag),
+        rag,
         direction,
         _progress(a, palette),
     ]
@@ -222,6 +229,8 @@ def _progress(a: FrozenAction, palette: RagPalette) -> list[Flowable]:
     forecast = palette.scheme.find(a.forecast_rag)
     if forecast is not None:
         facts.append(f"forecast {forecast.label}")
+    if a.not_updated_since:
+        out.append(Paragraph(f"<b>{esc(a.mark[:1].upper() + a.mark[1:])}.</b> Its last update:", s.cell_small))
     if facts:
         out.append(Paragraph(esc(" · ".join(facts)), s.cell_small))
     out.extend(Paragraph(esc(p), s.cell) for p in paragraphs_of(a.commentary))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from desktop.models import Action, Objective, Plan, Priority, ReportingPeriod, Snapshot
 from desktop.services import audit
-from desktop.services.actor import Actor
+from desktop.services.actor import Actor, named_person
 from desktop.services.errors import NotFound, PeriodClosed, ValidationError
 from desktop.services.freeze import freeze_plan
 from desktop.services.frozen import PlanSnapshotData
@@ -91,7 +91,8 @@ def close_period(
     chain = snapshots(session, plan.id)
     previous = PlanSnapshotData.from_json(chain[-1].payload) if chain else None
     closed_at = closed_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    data = freeze_plan(session, plan, period, previous, closed_at=closed_at, closed_by=actor.label)
+    data = freeze_plan(session, plan, period, previous, closed_at=closed_at,
+                       closed_by=named_person(session, actor))
     indicators = freeze_indicators(session, plan, as_at=period.end_date)
     if indicators:
         data = dataclasses.replace(data, extra={**data.extra, "indicators": indicators})
