@@ -480,6 +480,18 @@ def status_counts(data: PlanData) -> StatusCounts:
     return count_statuses(row_status(r) for r in data.rows)
 
 
+def unupdated_exceptions(data: PlanData) -> list[ActionRow]:
+    """Actions whose Red or Amber (any status needing remedial action) is carried forward with no update in the
+    current quarter, worst first: closing now freezes them at that status, marked "not updated since"."""
+    sch = data.scheme
+    flagged = []
+    for row in data.rows:
+        status = sch.find(row.rag)
+        if status is not None and status.needs_remedial and row_status(row).carried_from is not None:
+            flagged.append((-status.severity, row.position, row))
+    return [row for *_, row in sorted(flagged, key=lambda item: (item[0], item[1]))]
+
+
 def changed_since_last_quarter(row: ActionRow) -> bool:
     return row.rag is not None and row.rag != row.previous_rag
 
