@@ -135,9 +135,18 @@ def _text_at(font: bytes, size: float, x: float, y: float, text: str, rgb: tuple
 
 
 def _stamp_ops(
-    cm: bytes, width: float, height: float, number: int | None, header: str, label: str, blank: bool
+    cm: bytes, width: float, height: float, number: int | None, header: str, label: str, blank: bool,
+    demo: str = "",
 ) -> bytes:
     ops = [b"q\n", cm]
+    if demo:
+        # Bottom left, on the page number's line: below the footers of Pathways' own documents and clear of the
+        # number, so every page of a demonstration pack says what it is, imported papers and blank pages included.
+        w = stringWidth(demo, "Helvetica-Bold", 7.5)
+        x = 14 * 72 / 25.4
+        ops.append(b"1 1 1 rg " + b" ".join(_fmt(v) for v in (x - 2, STAMP_BASELINE - 2.5, w + 4, 10.5))
+                   + b" re f\n")
+        ops.append(_text_at(STAMP_BOLD.encode(), 7.5, x, STAMP_BASELINE, demo, (0.64, 0.09, 0.1)))
     if blank:
         w = stringWidth(BLANK_TEXT, "Helvetica", 11)
         ops.append(_text_at(STAMP_FONT.encode(), 11, (width - w) / 2, height / 2, BLANK_TEXT, (0.33, 0.33, 0.33)))
@@ -183,8 +192,10 @@ class _Stamper:
         })
         return self.writer._add_object(font)
 
-    def stamp(self, page: DictionaryObject, number: int | None, header: str, label: str, blank: bool) -> None:
-        if number is None and not header and not label and not blank:
+    def stamp(
+        self, page: DictionaryObject, number: int | None, header: str, label: str, blank: bool, demo: str = ""
+    ) -> None:
+        if number is None and not header and not label and not blank and not demo:
             return
         resources = page.get("/Resources")
         resources = resources.get_object() if resources is not None else None
@@ -202,7 +213,7 @@ class _Stamper:
         box = [float(v) for v in page.get("/CropBox", page.get("/MediaBox", [0, 0, A4[0], A4[1]]))]
         cm, width, height = _visual_matrix(page, box)
         stream = StreamObject()
-        stream.set_data(b"\nQ\n" + _stamp_ops(cm, width, height, number, header, label, blank))
+        stream.set_data(b"\nQ\n" + _stamp_ops(cm, width, height, number, header, label, blank, demo))
         stamp_ref = self.writer._add_object(stream)
 
         contents = page.get("/Contents")
@@ -230,6 +241,7 @@ def assemble(
     header: str = "",
     metadata: dict[str, str] | None = None,
     front_bookmark: str = "Agenda",
+    demo_mark: str = "",
 ) -> Assembled:
     """Lay the front sheet and the sections end to end, stamp every page and add bookmarks; returns unsigned bytes."""
     writer = PdfWriter()
@@ -245,10 +257,10 @@ def assemble(
         for source in reader.pages:
             page = writer.add_page(source)
             number = _next_number(numbered)
-            stamper.stamp(page, number, header, label, blank=False)
+            stamper.stamp(page, number, header, label, blank=False, demo=demo_mark)
         if blank_pages and len(reader.pages) % 2:
             page = writer.add_blank_page(A4[0], A4[1])
-            stamper.stamp(page, _next_number(numbered), header, "", blank=True)
+            stamper.stamp(page, _next_number(numbered), header, "", blank=True, demo=demo_mark)
         return start
 
     def _next_number(numbered: bool) -> int | None:
