@@ -18,10 +18,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     HRFlowable,
     KeepTogether,
-    PageBreak,
     Paragraph,
     Spacer,
     Table,
@@ -104,6 +104,9 @@ def _tight(bottom: float = 0) -> TableStyle:
     ])
 
 
+APPENDIX_NEEDS = 150 * mm  # less room than this left on the page: the implications appendix starts a new one
+
+
 def _contact_table(cover: PackCover, width: float) -> list[Flowable]:
     s = council_styles()
     rows: list[list[Paragraph]] = []
@@ -122,8 +125,9 @@ def _contact_table(cover: PackCover, width: float) -> list[Flowable]:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ("NOSPLIT", (0, 0), (-1, -1)),  # the box stays whole (a nested KeepTogether would defeat the caller's)
     ]))
-    return [Spacer(1, 8), KeepTogether([table])]
+    return [Spacer(1, 8), table]
 
 
 def _implication_lines(cover: PackCover) -> list[Flowable]:
@@ -198,7 +202,10 @@ def durham_story(data: PackData, item: PackItem, width: float) -> list[Flowable]
     ending += _contact_table(cover, width)
     story.append(KeepTogether(ending))
     if cover.implications:
-        story += [PageBreak(), Paragraph(f"Appendix 1: {esc(cover.implications_title)}", st["title"])]
+        # The appendix starts a new page, unless the report's ending has just spilled onto a page of its own:
+        # then it fills that page rather than leave it holding a few lines.
+        story += [CondPageBreak(APPENDIX_NEEDS), Paragraph(f"Appendix 1: {esc(cover.implications_title)}",
+                                                           st["title"])]
         story += _implication_lines(cover)
     return story
 

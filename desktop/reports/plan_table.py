@@ -38,6 +38,9 @@ from desktop.services.frozen import FrozenAction, FrozenObjective, FrozenPriorit
 from desktop.services.quarter_status import CARRY_FORWARD_RULE
 
 ROWS_PER_TABLE = 12
+# A row taller than the space left splits inside itself only if each part keeps at least this much (points, about
+# eight lines of cell text): a page never starts with a sliver of the previous row, or ends with a sliver of the next.
+SPLIT_IN_ROW = 80
 
 # Column widths as fractions of the frame; they add up to 1.
 _COLUMNS: tuple[tuple[str, float], ...] = (
@@ -105,29 +108,56 @@ def _objective(objective: FrozenObjective, palette: RagPalette, widths: list[flo
     return out
 
 
-def _priority(priority: FrozenPriority, palette: RagPalette, widths: list[float]) -> list[Flowable]:
-    """The priority's heading is the first row of its first table, so it can never be stranded at a page foot."""
+CONTINUED = " (continued)"
+
+
+class _PriorityTable(Table):  # type: ignore[misc]  # ReportLab ships no type hints
+    """A priority's table: where it breaks across pages, the repeated heading row says "(continued)"."""
+
+    continued: Paragraph | None = None
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803 - ReportLab's names
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        if self.continued is not None:
+            for part in parts[1:]:
+                if isinstance(part, _PriorityTable):
+                    part._cellvalues[0][0] = self.continued
+                    part.continued = self.continued
+        return parts
+
+
+def _heading(priority: FrozenPriority, palette: RagPalette, continued: bool) -> Paragraph:
     s = styles()
     chip = palette.chip(priority.rollup_rag)
     strand = f" <font color='{MUTED.hexval().replace('0x', '#')}'>({esc(status_word(priority.strand))})</font>"
-    heading = Paragraph(
+    return Paragraph(
         f"{chip.markup(7.5)}&nbsp; Priority {esc(priority.code)}: {esc(priority.text)}"
-        + (strand if priority.strand else ""),
+        + (strand if priority.strand else "") + (f"<i>{CONTINUED}</i>" if continued else ""),
         s.h3.clone("priority_head", spaceBefore=0, spaceAfter=0),
     )
+
+
+def _priority(priority: FrozenPriority, palette: RagPalette, widths: list[float]) -> list[Flowable]:
+    """The priority's heading is the first row of each of its tables, so it can never be stranded at a page foot;
+    after a page or table break it says "(continued)"."""
+    s = styles()
+    heading = _heading(priority, palette, continued=False)
     actions = priority.actions
     if not actions:
         return [heading, Paragraph("No actions under this priority.", s.body_small)]
     out: list[Flowable] = []
+    continued = _heading(priority, palette, continued=True)
     for start in range(0, len(actions), ROWS_PER_TABLE):
-        out.append(_table(actions[start : start + ROWS_PER_TABLE], palette, widths, heading if start == 0 else None))
+        table = _table(actions[start : start + ROWS_PER_TABLE], palette, widths, heading if start == 0 else continued)
+        table.continued = continued
+        out.append(table)
     out.append(Spacer(1, 6))
     return out
 
 
 def _table(
     actions: Sequence[FrozenAction], palette: RagPalette, widths: list[float], heading: Paragraph | None
-) -> Table:
+) -> _PriorityTable:
     s = styles()
     rows: list[list[Any]] = []
     commands: list[tuple[Any, ...]] = [
@@ -160,12 +190,12 @@ def _table(
         if n % 2 == 0:
             commands.append(("BACKGROUND", (0, i), (RAG_COLUMN - 1, i), FAINT))
             commands.append(("BACKGROUND", (RAG_COLUMN + 1, i), (-1, i), FAINT))
-    return Table(
+    return _PriorityTable(
         rows,
         colWidths=widths,
         repeatRows=head_row + 1,
         splitByRow=1,
-        splitInRow=24,
+        splitInRow=SPLIT_IN_ROW,
         style=TableStyle(commands),
         hAlign="LEFT",
     )
