@@ -51,6 +51,7 @@ class ActionRow:
     pathways: tuple[str, ...]
     position: tuple[int, int, int]
     rag_period: str | None = None  # label of the quarter whose update gave ``rag`` (None: never updated)
+    earlier_commentary: str = ""  # commentary and remedial actions of the action's other updates (searched)
 
 
 @dataclass(frozen=True)

@@ -258,6 +258,20 @@ def load_rows(
         ):
             previous_rag[uid] = rag
 
+    # Every other update's words too, so a search finds what was said in any quarter, not only the latest.
+    earlier: dict[int, list[str]] = defaultdict(list)
+    newest = set(latest.values())
+    words = select(ActionUpdate.id, ActionUpdate.action_id, ActionUpdate.commentary, ActionUpdate.remedial_action)\
+        .where(ActionUpdate.period_id.in_([p.id for p in periods] or [-1]))\
+        .where((ActionUpdate.commentary != "") | (ActionUpdate.remedial_action != ""))
+    for chunk in chunks:
+        said = words if chunk is None else words.where(ActionUpdate.action_id.in_(chunk))
+        for uid, action_id, commentary, remedial in db.execute(said):
+            if uid not in newest:
+                earlier[action_id].append(f"{commentary} {remedial}")
+            elif remedial:
+                earlier[action_id].append(remedial)
+
     names = {person.id: person.display_name
              for person in session.scalars(select(Person).options(joinedload(Person.organisation)))}
     leads: dict[int, list[int]] = defaultdict(list)
@@ -316,6 +330,7 @@ def load_rows(
             pathways=tuple(pathways.get(aid, ())),
             position=(ob_pos, pr_pos, a_pos),
             rag_period=labels.get(detail[5]) if detail else None,
+            earlier_commentary=" ".join(earlier.get(aid, ())),
         ))
     rows.sort(key=lambda r: (r.position, r.id))
     return rows

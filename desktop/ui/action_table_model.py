@@ -175,7 +175,8 @@ class ActionFilter:
 
 def _haystack(row: ActionRow) -> str:
     return " ".join((row.code, row.text, row.lead, row.organisation, row.timescale, row.commentary,
-                     " ".join(row.pathways), row.objective_code, row.priority_code)).casefold()
+                     row.earlier_commentary, " ".join(row.pathways), row.objective_code,
+                     row.priority_code)).casefold()
 
 
 class ActionTableModel(QAbstractTableModel):

@@ -128,9 +128,10 @@ def test_each_filter(plan: PlanData, proxy: ActionFilterProxy) -> None:
 
     assert len(shown()) == total
     def words(r: ActionRow) -> str:
-        return " ".join((r.code, r.text, r.lead, r.organisation, r.timescale, r.commentary, *r.pathways)).lower()
+        return " ".join((r.code, r.text, r.lead, r.organisation, r.timescale, r.commentary, r.earlier_commentary,
+                         *r.pathways)).lower()
 
-    # Every word must appear, anywhere in the searchable fields, in any case.
+    # Every word must appear, anywhere in the searchable fields (every quarter's commentary too), in any case.
     assert {r.id for r in shown(text="RESTORATIVE justice")} == {
         r.id for r in rows if "restorative" in words(r) and "justice" in words(r)}
     assert all(r.rag == "amber" for r in shown(rag="amber")) and shown(rag="amber")

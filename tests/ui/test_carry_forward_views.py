@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import carry_forward_case as case
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListWidget
 from pytestqt.qtbot import QtBot
 
@@ -83,3 +84,29 @@ def test_dashboard_prints_the_same_counts(window: MainWindow, store_path: Path, 
     text = window.dashboard.counts.text()
     assert text.startswith("2015/16 Q4: Red (R) 2 (2 not updated), Amber (A) 1 (1 not updated), Green (G) 2 "
                            "(1 not updated), no status 2; 4 awaiting an update.")
+
+
+def test_search_finds_any_quarters_commentary_and_offers_to_clear(
+    window: MainWindow, store_path: Path, passphrase: str, qtbot: QtBot
+) -> None:
+    with Store.create(store_path, passphrase) as store:
+        case.build(store)
+    window.start(store_path)
+    window.show()
+    window.workspace.open_store(store_path, passphrase)
+    view = window.plan_view
+    assert view.model.rowCount() == 7
+    # 1.1d said "On track." in 2015/16 Q3; its latest update (Q4) says "Review drafted."
+    view.filters.search.setText("track")
+    shown = {view.proxy.row_at(r).code for r in range(view.proxy.rowCount())}
+    assert shown == {"1.1d", "1.1e"}
+    assert not view.no_match.isVisible()
+    view.filters.search.setText("escalated")  # a remedial action, found as well
+    assert {view.proxy.row_at(r).code for r in range(view.proxy.rowCount())} == {"1.1a", "1.1b"}
+    view.filters.search.setText("no such words anywhere")
+    assert view.proxy.rowCount() == 0
+    assert view.no_match.isVisible()
+    assert view.findChild(QLabel, "no_match_text").text().startswith("No actions match")  # type: ignore[union-attr]
+    qtbot.mouseClick(view.clear_filters_button, Qt.MouseButton.LeftButton)
+    assert view.filters.search.text() == ""
+    assert view.proxy.rowCount() == 7 and not view.no_match.isVisible()
