@@ -127,11 +127,13 @@ def _plan_actions(session: Session, plan_id: int) -> list[tuple[int, str, Action
         .where(Objective.plan_id == plan_id)
         .order_by(Objective.position, Priority.position, Action.position, Action.id)
     )
-    return [(aid, code, ActionStatus(status)) for aid, code, status in session.execute(query)]
+    return [(aid, code, ActionStatus(status)) for aid, code, status in session.connection().execute(query)]
 
 
-def statuses_by_quarter(session: Session, plan_id: int) -> dict[int, list[QuarterStatus]]:
-    """Every quarter of the plan (by period id) → every action's status in it, in plan order.
+def statuses_by_quarter(
+    session: Session, plan_id: int, only: ReportingPeriod | None = None
+) -> dict[int, list[QuarterStatus]]:
+    """Every quarter of the plan (or ``only`` one) by period id → every action's status in it, in plan order.
 
     One scan of the plan's updates whatever its size; an update counts for the quarter it was recorded in.
     """
@@ -139,46 +141,44 @@ def statuses_by_quarter(session: Session, plan_id: int) -> dict[int, list[Quarte
         select(ReportingPeriod).where(ReportingPeriod.plan_id == plan_id).order_by(ReportingPeriod.start_date)))
     if not periods:
         return {}
+    wanted = [n for n, p in enumerate(periods) if only is None or p.id == only.id]
+    upto = max(wanted, default=-1)
+    order = {p.id: n for n, p in enumerate(periods[:upto + 1])}
     actions = _plan_actions(session, plan_id)
-    order = {p.id: n for n, p in enumerate(periods)}
     # newest update per (action, quarter): its id and RAG
     newest: dict[tuple[int, int], tuple[int, str | None]] = {}
     scan = select(ActionUpdate.id, ActionUpdate.action_id, ActionUpdate.period_id, ActionUpdate.rag).where(
-        ActionUpdate.period_id.in_(list(order)))
-    for uid, action_id, period_id, rag in session.execute(scan):
+        ActionUpdate.period_id.in_(list(order) or [-1]))
+    for uid, action_id, period_id, rag in session.connection().execute(scan):
         key = (action_id, period_id)
         if uid > newest.get(key, (0, None))[0]:
             newest[key] = (uid, rag)
     by_action: dict[int, list[tuple[int, str | None]]] = defaultdict(list)  # (quarter index, rag), in order
     for (action_id, period_id), (_, rag) in newest.items():
         by_action[action_id].append((order[period_id], rag))
-    for history in by_action.values():
-        history.sort()
     leads = _primary_leads(session, [a[0] for a in actions])
-    out: dict[int, list[QuarterStatus]] = {}
-    for n, period in enumerate(periods):
-        rows = []
-        for aid, code, status in actions:
-            last = None
-            for index, rag in by_action.get(aid, ()):
-                if index > n:
-                    break
-                last = (index, rag)
-            rows.append(QuarterStatus(
-                action_id=aid, code=code, action_status=status.value,
-                rag=last[1] if last else None,
-                updated=bool(last and last[0] == n),
-                rag_from=periods[last[0]].label if last else None,
-                rag_from_id=periods[last[0]].id if last else None,
-                lead_id=leads.get(aid),
-            ))
-        out[period.id] = rows
+    out: dict[int, list[QuarterStatus]] = {periods[n].id: [] for n in wanted}
+    labels = [p.label for p in periods]
+    ids = [p.id for p in periods]
+    columns = [out[ids[n]] for n in wanted]
+    for aid, code, status in actions:
+        history = sorted(by_action.get(aid, ()))
+        value, lead = status.value, leads.get(aid)
+        k = -1  # index in ``history`` of the last update at or before quarter n
+        for n, column in zip(wanted, columns, strict=True):
+            while k + 1 < len(history) and history[k + 1][0] <= n:
+                k += 1
+            if k < 0:
+                column.append(QuarterStatus(aid, code, value, None, False, None, None, lead))
+                continue
+            at, rag = history[k]
+            column.append(QuarterStatus(aid, code, value, rag, at == n, labels[at], ids[at], lead))
     return out
 
 
 def quarter_statuses(session: Session, period: ReportingPeriod) -> list[QuarterStatus]:
     """Every action's status in ``period``, in plan order."""
-    return statuses_by_quarter(session, period.plan_id).get(period.id, [])
+    return statuses_by_quarter(session, period.plan_id, only=period).get(period.id, [])
 
 
 def _primary_leads(session: Session, action_ids: Sequence[int]) -> dict[int, int]:
@@ -187,7 +187,7 @@ def _primary_leads(session: Session, action_ids: Sequence[int]) -> dict[int, int
         return out
     query = select(ActionLead.action_id, ActionLead.person_id).order_by(ActionLead.action_id, ActionLead.position)
     wanted = set(action_ids)
-    for action_id, person_id in session.execute(query):
+    for action_id, person_id in session.connection().execute(query):
         if action_id in wanted and action_id not in out:
             out[action_id] = person_id
     return out
