@@ -121,7 +121,8 @@ class _PriorityTable(Table):  # type: ignore[misc]  # ReportLab ships no type hi
         if self.continued is not None:
             for part in parts[1:]:
                 if isinstance(part, _PriorityTable):
-                    part._cellvalues[0][0] = self.continued
+                    # A new row list: the repeated row is shared with the part that stays on this page.
+                    part._cellvalues[0] = [self.continued, *part._cellvalues[0][1:]]
                     part.continued = self.continued
         return parts
 

@@ -101,3 +101,23 @@ def test_no_page_of_the_demo_pack_is_nearly_empty_and_every_page_is_marked(demo_
     # no page holds only a "Contact:" box
     assert not [n for n, lines in enumerate(pages, start=1) if lines and lines[0].startswith("Contact:")
                 and body_lines(lines) <= 3]
+
+
+def test_a_priority_heading_repeated_after_a_break_says_continued(demo_store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "update.pdf"
+    with demo_store.session() as session:
+        plan = next(p for p in session.scalars(select(Plan)) if "Durham" in p.title)
+        publish_update(session, Actor(None, "test"), find_period(session, plan.id, "latest-closed"), out,
+                       PublishOptions(sign=False))
+    headings = [line for page in _pages(out) for line in page if re.match(r"^[A-Z]{1,2}\s+Priority \S+", line)]
+    seen: set[str] = set()
+    repeats = 0
+    for line in headings:
+        name = re.sub(r"\s+\(continued\)$", "", line)
+        if name in seen:
+            repeats += 1
+            assert line.endswith("(continued)"), line
+        else:
+            assert not line.endswith("(continued)"), f"first heading marked continued: {line}"
+            seen.add(name)
+    assert repeats > 0 and len(seen) > 3  # the demo plan breaks several priorities across pages
