@@ -41,6 +41,7 @@ ROWS_PER_TABLE = 12
 # A row taller than the space left splits inside itself only if each part keeps at least this much (points, about
 # eight lines of cell text): a page never starts with a sliver of the previous row, or ends with a sliver of the next.
 SPLIT_IN_ROW = 80
+MIN_ROWS_AFTER_BREAK = 3
 
 # Column widths as fractions of the frame; they add up to 1.
 _COLUMNS: tuple[tuple[str, float], ...] = (
@@ -118,6 +119,21 @@ class _PriorityTable(Table):  # type: ignore[misc]  # ReportLab ships no type hi
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803 - ReportLab's names
         parts: list[Flowable] = super().split(availWidth, availHeight)
+        # Keep-with-next for rows: rather than carry one or two rows over on their own, break earlier so the next
+        # page starts with at least MIN_ROWS_AFTER_BREAK of them (while this page keeps as many).
+        height = availHeight
+        for _ in range(8):
+            if len(parts) != 2 or not all(isinstance(p, Table) for p in parts):
+                break
+            kept = len(parts[0]._cellvalues) - self.repeatRows
+            carried = len(parts[1]._cellvalues) - parts[1].repeatRows
+            if carried >= MIN_ROWS_AFTER_BREAK or kept <= MIN_ROWS_AFTER_BREAK:
+                break
+            height *= 0.85
+            earlier: list[Flowable] = super().split(availWidth, height)
+            if len(earlier) != 2:
+                break
+            parts = earlier
         if self.continued is not None:
             for part in parts[1:]:
                 if isinstance(part, _PriorityTable):
