@@ -124,13 +124,16 @@ def rag_summary(data: PlanData) -> list[tuple[str | None, str, int]]:
     out: list[tuple[str | None, str, int]] = []
     for s in data.scheme.statuses:
         if counts.of(s.key):
-            carried = counts.carried_of(s.key)
-            note = f" ({carried:,} not updated)" if carried else ""
-            out.append((s.key, f"{s.label} ({s.letter}){note}", counts.of(s.key)))
+            out.append((s.key, f"{s.label} ({s.letter})", counts.of(s.key)))
     if counts.of(NO_STATUS):
         out.append((None, "No status yet", counts.of(NO_STATUS)))
     out.append(("awaiting", "Awaiting an update", counts.awaiting))
     return out
+
+
+def _carried_note(data: PlanData, key: str | None) -> str:
+    carried = status_counts(data).carried_of(key) if key else 0
+    return f" ({carried:,} not updated)" if carried else ""
 
 
 class CloseQuarterDialog(QDialog):
@@ -165,7 +168,7 @@ class CloseQuarterDialog(QDialog):
                 chip = QLabel()
                 chip.setPixmap(rag_pixmap(status, 18, self.devicePixelRatioF()))
                 chips.addWidget(chip)
-            text = QLabel(f"{label}: {count:,}")
+            text = QLabel(f"{label}: {count:,}{_carried_note(data, key)}")
             text.setObjectName(f"frozen_{key or 'none'}")
             chips.addWidget(text)
         chips.addStretch(1)
@@ -222,6 +225,8 @@ class CloseQuarterDialog(QDialog):
         layout.addWidget(note)
         listing = QListWidget()
         listing.setObjectName("unupdated_exceptions")
+        listing.setWordWrap(True)
+        listing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         listing.setAccessibleName("Red and Amber actions with no update this quarter")
         for row in self.unupdated:
             status = data.scheme.find(row.rag)
@@ -230,7 +235,7 @@ class CloseQuarterDialog(QDialog):
                                    f"{not_updated_mark(row.rag_period)} — {row.lead or 'No lead officer'}")
             item.setIcon(QIcon(rag_pixmap(status, 16, self.devicePixelRatioF())))
             listing.addItem(item)
-        listing.setMaximumHeight(listing.sizeHintForRow(0) * min(n, 6) + 8)
+        listing.setFixedHeight((listing.fontMetrics().height() + 8) * min(n, 5) + 2 * listing.frameWidth() + 4)
         layout.addWidget(listing)
 
 

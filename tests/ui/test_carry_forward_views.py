@@ -32,9 +32,9 @@ def test_close_dialog_counts_carried_statuses_and_warns(qtbot: QtBot, store: Sto
         assert label is not None, name
         return label.text()
 
-    assert text("frozen_red") == "Red (R) (2 not updated): 2"
-    assert text("frozen_amber") == "Amber (A) (1 not updated): 1"
-    assert text("frozen_green") == "Green (G) (1 not updated): 2"
+    assert text("frozen_red") == "Red (R): 2 (2 not updated)"
+    assert text("frozen_amber") == "Amber (A): 1 (1 not updated)"
+    assert text("frozen_green") == "Green (G): 2 (1 not updated)"
     assert text("frozen_none") == "No status yet: 2"
     assert text("frozen_awaiting") == f"Awaiting an update: {len(case.EXPECTED_AWAITING)}"
     assert "keeps the status of its last update" in text("carry_forward_rule")
