@@ -17,6 +17,7 @@ BENCHES = [
     ("reports", "Delivery-plan update: build and sign (issue #4)"),
     ("agenda", "Agenda pack: assemble and sign (issue #7)"),
     ("importing", "Importing a plan (issue #8)"),
+    ("quarter_status", "Carried-forward statuses and counts (issue #14)"),
 ]
 
 
