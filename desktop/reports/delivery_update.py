@@ -393,13 +393,22 @@ def _summary(data: PlanSnapshotData, options: UpdateOptions, palette: RagPalette
     if drawings:
         first: list[Flowable] = [
             Paragraph("RAG status by objective", s.h2),
-            Paragraph(f"Figure 1: number of actions in each status, by objective, {esc(data.period_label)}", s.caption),
+            Paragraph(f"Figure 1: number of actions in each status, by objective, {esc(data.period_label)}"
+                      + _carried_caption(counts), s.caption),
             drawings[0],
         ]
         out.append(KeepTogether(first))
         out += drawings[1:]
     out += _changes(data, palette)
     return out
+
+
+def _carried_caption(counts: StatusCounts) -> str:
+    carried = sum(counts.carried.values())
+    if not carried:
+        return ""
+    return f"; {carried} {'action is' if carried == 1 else 'actions are'} shown at the status of their last update " \
+           "(not updated this quarter)"
 
 
 def _awaiting_sentence(counts: StatusCounts, period_label: str) -> str:

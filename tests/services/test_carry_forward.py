@@ -15,14 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.cli import main
-from desktop.models import ActionStatus, Person, ReportingPeriod, Snapshot
+from desktop.models import Action, ActionStatus, Person, ReportingPeriod, Snapshot
 from desktop.reports.publish import PublishOptions, publish_update
 from desktop.services import periods
 from desktop.services.actor import Actor
 from desktop.services.frozen import PlanSnapshotData
 from desktop.services.quarter_status import CARRY_FORWARD_RULE, count_statuses, is_awaiting_update, quarter_statuses
 from desktop.services.queries import plan_summaries
-from desktop.services.readmodels import load_plan, status_counts
+from desktop.services.readmodels import action_detail, load_plan, status_counts
 from desktop.store import Store
 
 PASSPHRASE = "test passphrase: Tees Valley 2015"
@@ -133,6 +133,11 @@ def test_cover_names_the_person_and_role_never_the_login(store: Store, tmp_path:
     assert "Jo Bloggs, Community Safety Co-ordinator, HBC" in named
     # the quarter was closed by the coordinator: the cover says so by name and role
     assert "by Jo Bloggs, Community Safety Co-ordinator, HBC" in " ".join(anon.split())
+    # and the action editor's history names the same person for the updates they recorded
+    with store.session() as s:
+        action_id = s.scalars(select(Action.id).where(Action.code == "1.1a")).one()
+        history = action_detail(s, action_id).history
+    assert history and all(entry.author.startswith("Jo Bloggs") for entry in history)
 
 
 def test_a_snapshot_frozen_before_carry_forward_keeps_its_hash(store: Store) -> None:
