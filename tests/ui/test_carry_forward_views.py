@@ -16,8 +16,10 @@ from desktop.services import periods
 from desktop.services.actor import Actor
 from desktop.services.readmodels import load_plan
 from desktop.store import Store
+from desktop.ui.action_table_model import COL_RAG
 from desktop.ui.main_window import MainWindow
 from desktop.ui.quarters_view import CloseQuarterDialog
+from desktop.ui.rag_delegate import RAG_NOTE_ROLE
 
 
 def test_close_dialog_counts_carried_statuses_and_warns(qtbot: QtBot, store: Store) -> None:
@@ -110,3 +112,19 @@ def test_search_finds_any_quarters_commentary_and_offers_to_clear(
     qtbot.mouseClick(view.clear_filters_button, Qt.MouseButton.LeftButton)
     assert view.filters.search.text() == ""
     assert view.proxy.rowCount() == 7 and not view.no_match.isVisible()
+
+
+def test_action_table_marks_a_carried_forward_status(window: MainWindow, store_path: Path, passphrase: str) -> None:
+    with Store.create(store_path, passphrase) as store:
+        case.build(store, close_q4=False)
+    window.start(store_path)
+    window.show()
+    window.workspace.open_store(store_path, passphrase)
+    model = window.plan_view.model
+    texts = {model.row_at(r).code: model.data(model.index(r, COL_RAG)) for r in range(model.rowCount())}
+    assert texts["1.1a"] == "R Red, not updated since 2015/16 Q3"
+    assert texts["1.1d"] == "G Green"  # updated this quarter
+    assert texts["1.1g"] == "No status"
+    row = next(r for r in range(model.rowCount()) if model.row_at(r).code == "1.1a")
+    assert model.data(model.index(row, COL_RAG), RAG_NOTE_ROLE) == "not updated since 2015/16 Q3"
+    assert "keeps the status of its last update" in model.data(model.index(row, COL_RAG), Qt.ItemDataRole.ToolTipRole)
