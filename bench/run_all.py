@@ -18,6 +18,7 @@ BENCHES = [
     ("agenda", "Agenda pack: assemble and sign (issue #7)"),
     ("importing", "Importing a plan (issue #8)"),
     ("tagging", "Tagged PDF: what tagging costs (issue #16)"),
+    ("quarter_status", "Carried-forward statuses and counts (issue #14)"),
 ]
 
 

@@ -17,7 +17,8 @@ from desktop.cli.common import (
 )
 from desktop.services import health
 from desktop.services.demo import DEMO_PASSPHRASE, build_demo
-from desktop.services.queries import plan_summaries
+from desktop.services.quarter_status import StatusCounts, describe_counts
+from desktop.services.queries import PlanSummary, plan_summaries
 from desktop.services.rag import scheme
 from desktop.store import Store, restore
 
@@ -90,21 +91,18 @@ def cmd_plans(args: argparse.Namespace) -> int:
             print("    quarters: " + ", ".join(f"{p.label}{' (closed)' if p.closed else ' (open)'}"
                                              for p in s.periods))
         if s.latest_period:
-            print(f"    {s.latest_period}: {_counts_text(s.rag_scheme, s.rag_counts)}")
+            print(f"    {s.latest_period}: {_counts_text(s.rag_scheme, s)}")
     return 0
 
 
-def _counts_text(scheme_key: str, counts: dict[str, int]) -> str:
-    """"Red (R) 1, Amber (A) 4, Green (G) 6, no update 7": worst first, never colour alone."""
+def _counts_text(scheme_key: str, summary: PlanSummary) -> str:
+    """"Red 2 (2 not updated), Amber 4, Green 6, no status 1; 3 awaiting an update": worst first, never colour
+    alone, by the one counting rule (desktop.services.quarter_status)."""
     sch = scheme(scheme_key)
-    parts = []
-    for status in sorted(sch.statuses, key=lambda st: -st.severity):
-        if counts.get(status.key):
-            parts.append(f"{status.label} ({status.letter}) {counts[status.key]}")
-    for key, count in counts.items():
-        if sch.find(key) is None:
-            parts.append(f"{key.replace('_', ' ')} {count}")
-    return ", ".join(parts)
+    labels = [(st.key, f"{st.label} ({st.letter})") for st in sorted(sch.statuses, key=lambda st: -st.severity)]
+    counts = StatusCounts(summary.rag_counts, summary.carried_counts, summary.awaiting_update,
+                          sum(summary.rag_counts.values()))
+    return describe_counts(counts, labels)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

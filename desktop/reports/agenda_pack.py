@@ -145,6 +145,10 @@ def _pad_front(front: bytes, pages: int) -> bytes:
     return buffer.getvalue()
 
 
+# Stamped on every page of a pack built from demonstration data (the README promises it).
+DEMO_PAGE_MARK = "DEMONSTRATION DATA — not real"
+
+
 def assemble_pack(
     data: PackData,
     options: PackOptions = PackOptions(),
@@ -203,6 +207,7 @@ def assemble_pack(
     assembled = pagination.assemble(
         front, sections, number_front=options.number_front_sheet, blank_pages=blank_pages, header=header,
         metadata=_metadata(data, part), front_bookmark="Agenda" if part == "A" else "Agenda, Part B",
+        demo_mark=DEMO_PAGE_MARK if data.is_demo else "",
     )
     if assembled.ranges != planned:
         raise PackProblem("The page ranges on the front sheet do not match the pack; nothing was written.")

@@ -18,10 +18,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     HRFlowable,
     KeepTogether,
-    PageBreak,
     Paragraph,
     Spacer,
     Table,
@@ -106,6 +106,9 @@ def _tight(bottom: float = 0) -> TableStyle:
     ])
 
 
+APPENDIX_NEEDS = 150 * mm  # less room than this left on the page: the implications appendix starts a new one
+
+
 def _contact_table(cover: PackCover, width: float) -> list[Flowable]:
     s = council_styles()
     rows: list[list[Paragraph]] = []
@@ -124,8 +127,9 @@ def _contact_table(cover: PackCover, width: float) -> list[Flowable]:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ("NOSPLIT", (0, 0), (-1, -1)),  # the box stays whole (a nested KeepTogether would defeat the caller's)
     ]))
-    return [Spacer(1, 8), KeepTogether([table])]
+    return [Spacer(1, 8), table]
 
 
 def _implication_lines(cover: PackCover) -> list[Flowable]:
@@ -187,16 +191,23 @@ def durham_story(data: PackData, item: PackItem, width: float) -> list[Flowable]
         if section.heading.strip():
             story.append(Paragraph(esc(section.heading), st["heading"]))
         story += numbered(section.body)
+    # The report's ending (recommendations, background papers, contact) moves as one block, so a page never holds
+    # only a "Contact:" box.
+    ending: list[Flowable] = []
     if cover.recommendations.strip():
-        story += [Paragraph("Recommendations and reasons" if cover.reasons.strip() else "Recommendations",
-                            st["heading"]), *numbered(cover.recommendations)]
+        ending += [Paragraph("Recommendations and reasons" if cover.reasons.strip() else "Recommendations",
+                             st["heading"]), *numbered(cover.recommendations)]
         if cover.reasons.strip():
-            story += numbered(cover.reasons)
-    story.append(Paragraph("Background Papers", st["heading"]))
-    story += [Paragraph(esc(b.text), s.body) for b in blocks(cover.background_papers or "None")]
-    story += _contact_table(cover, width)
+            ending += numbered(cover.reasons)
+    ending.append(Paragraph("Background Papers", st["heading"]))
+    ending += [Paragraph(esc(b.text), s.body) for b in blocks(cover.background_papers or "None")]
+    ending += _contact_table(cover, width)
+    story.append(KeepTogether(ending))
     if cover.implications:
-        story += [PageBreak(), Paragraph(f"Appendix 1: {esc(cover.implications_title)}", st["title"])]
+        # The appendix starts a new page, unless the report's ending has just spilled onto a page of its own:
+        # then it fills that page rather than leave it holding a few lines.
+        story += [CondPageBreak(APPENDIX_NEEDS), Paragraph(f"Appendix 1: {esc(cover.implications_title)}",
+                                                           st["title"])]
         story += _implication_lines(cover)
     return story
 
@@ -247,7 +258,7 @@ def hartlepool_story(data: PackData, item: PackItem, width: float) -> list[Flowa
         story += section_of("Recommendations", cover.recommendations)
     if cover.reasons.strip():
         story += section_of("Reasons for Recommendations", cover.reasons)
-    story += section_of("Background Papers", cover.background_papers or "None.")
+    ending = section_of("Background Papers", cover.background_papers or "None.")
     contacts = [
         "\n".join(b for b in (c.name, c.title, f"Tel: {c.tel}" if c.tel else "",
                                f"E-mail: {c.email}" if c.email else "") if b)
@@ -255,10 +266,11 @@ def hartlepool_story(data: PackData, item: PackItem, width: float) -> list[Flowa
     ]
     if contacts:
         section += 1
-        story.append(Paragraph(f"{section}.&nbsp;&nbsp;&nbsp;CONTACT OFFICER{'S' if len(contacts) > 1 else ''}",
-                               st["heading"]))
+        ending.append(Paragraph(f"{section}.&nbsp;&nbsp;&nbsp;CONTACT OFFICER{'S' if len(contacts) > 1 else ''}",
+                                st["heading"]))
         for contact in contacts:
-            story.append(Paragraph(esc(contact), ParagraphStyle("cr_contact", parent=s.body, leftIndent=13 * mm)))
+            ending.append(Paragraph(esc(contact), ParagraphStyle("cr_contact", parent=s.body, leftIndent=13 * mm)))
+    story.append(KeepTogether(ending))  # a page never holds only the contact officers
     return story
 
 

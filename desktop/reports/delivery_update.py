@@ -79,6 +79,7 @@ from desktop.reports.tagging import tagged
 from desktop.services.errors import ValidationError
 from desktop.services.frozen import FrozenAction, FrozenPriority, PlanSnapshotData
 from desktop.services.published import PublishedAppendix, PublishedTable, RedactionNotice
+from desktop.services.quarter_status import CARRY_FORWARD_RULE, StatusCounts, count_statuses
 from desktop.services.rag import RagScheme, scheme
 
 MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE")
@@ -368,27 +369,33 @@ def _summary(data: PlanSnapshotData, options: UpdateOptions, palette: RagPalette
     if options.key_messages:
         out.append(Paragraph("Key messages", s.h2))
         out += [Paragraph(esc(m), s.bullet, bulletText="•") for m in options.key_messages if m.strip()]
+    counts = data.status_counts()
     out.append(Paragraph("RAG status this quarter and last", s.h2))
     out.append(_counts_table(data, palette, width))
+    out.append(Paragraph(esc(CARRY_FORWARD_RULE), s.note))
     out.append(Paragraph(esc(palette.scheme.rollup_rule), s.note))
     directions = _direction_counts(actions)
     out.append(
         Paragraph(
             f"Since {esc(previous)}: {directions['improved']} improved, {directions['worse']} got worse, "
             f"{directions['same']} unchanged, {directions['new']} with no earlier status to compare, "
-            f"{directions['none']} with no update this quarter.",
+            f"{directions['none']} with no status. {_awaiting_sentence(counts, data.period_label)}",
             s.body_small,
         )
     )
     drawings = charts.rag_by_objective(
-        [charts.CategoryCounts(o.code, o.title, _objective_counts(o.priorities)) for o in data.objectives],
+        [
+            charts.CategoryCounts(o.code, o.title, _objective_counts(o.priorities, data.period_label))
+            for o in data.objectives
+        ],
         [charts.Series(c.key, c.letter, c.label, c.fill, c.text) for c in palette.ordered()],
         width,
     )
     if drawings:
         first: list[Flowable] = [
             Paragraph("RAG status by objective", s.h2),
-            Paragraph(f"Figure 1: number of actions in each status, by objective, {esc(data.period_label)}", s.caption),
+            Paragraph(f"Figure 1: number of actions in each status, by objective, {esc(data.period_label)}"
+                      + _carried_caption(counts), s.caption),
             drawings[0],
         ]
         out.append(KeepTogether(first))
@@ -397,15 +404,35 @@ def _summary(data: PlanSnapshotData, options: UpdateOptions, palette: RagPalette
     return out
 
 
+def _carried_caption(counts: StatusCounts) -> str:
+    carried = sum(counts.carried.values())
+    if not carried:
+        return ""
+    return f"; {carried} {'action is' if carried == 1 else 'actions are'} shown at the status of their last update " \
+           "(not updated this quarter)"
+
+
+def _awaiting_sentence(counts: StatusCounts, period_label: str) -> str:
+    carried = sum(counts.carried.values())
+    if not carried and not counts.awaiting:
+        return f"Every live action was updated in {esc(period_label)}."
+    return (
+        f"{carried} {'action keeps its' if carried == 1 else 'actions keep their'} status from an earlier quarter "
+        f"(not updated in {esc(period_label)}); {counts.awaiting} live "
+        f"{'action is' if counts.awaiting == 1 else 'actions are'} awaiting an update."
+    )
+
+
 def _counts_table(data: PlanSnapshotData, palette: RagPalette, width: float) -> Table:
     s = styles()
-    now = data.counts()
+    counts = data.status_counts()
+    now = counts.by_rag
     before = data.previous_counts
     total_now = sum(now.values())
     total_before = sum(before.values())
     this_q = data.period_label
     last_q = data.previous_period_label or "Last quarter"
-    header = ["", "Status", f"{this_q}", "Share", f"{last_q}", "Change"]
+    header = ["", "Status", f"{this_q}", "Share", "Not updated", f"{last_q}", "Change"]
     head_num = s.cell_head.clone("head_num", alignment=2)
     rows: list[list[Any]] = [[Paragraph(esc(h), head_num if i >= 2 else s.cell_head) for i, h in enumerate(header)]]
     commands: list[tuple[Any, ...]] = [
@@ -430,6 +457,7 @@ def _counts_table(data: PlanSnapshotData, palette: RagPalette, width: float) -> 
                 Paragraph(esc(chip.label), s.cell.clone("lbl", fontSize=8.5, leading=10.5, spaceAfter=0)),
                 Paragraph(str(n_now), num),
                 Paragraph(share, num),
+                Paragraph(str(counts.carried_of(chip.key)) if chip.key != "none" else "–", num),
                 Paragraph(str(n_before) if before else "–", num),
                 Paragraph(_signed(n_now - n_before) if before else "–", num),
             ]
@@ -442,12 +470,13 @@ def _counts_table(data: PlanSnapshotData, palette: RagPalette, width: float) -> 
             Paragraph("<b>All actions</b>", s.cell.clone("lbl2", fontSize=8.5, leading=10.5, spaceAfter=0)),
             Paragraph(str(total_now), bold),
             Paragraph("100%" if total_now else "–", bold),
+            Paragraph(str(sum(counts.carried.values())), bold),
             Paragraph(str(total_before) if before else "–", bold),
             Paragraph(_signed(total_now - total_before) if before else "–", bold),
         ]
     )
     commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, INK))
-    widths = [14 * mm, 44 * mm, 30 * mm, 22 * mm, 30 * mm, 22 * mm]
+    widths = [14 * mm, 40 * mm, 26 * mm, 18 * mm, 24 * mm, 26 * mm, 20 * mm]
     return Table(rows, colWidths=widths, style=TableStyle(commands), hAlign="LEFT")
 
 
@@ -462,13 +491,8 @@ def _direction_counts(actions: Sequence[FrozenAction]) -> dict[str, int]:
     return out
 
 
-def _objective_counts(priorities: Sequence[FrozenPriority]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for p in priorities:
-        for a in p.actions:
-            key = a.rag or "none"
-            out[key] = out.get(key, 0) + 1
-    return out
+def _objective_counts(priorities: Sequence[FrozenPriority], period_label: str) -> dict[str, int]:
+    return count_statuses(a.quarter_status(period_label) for p in priorities for a in p.actions).by_rag
 
 
 def _changes(data: PlanSnapshotData, palette: RagPalette) -> list[Flowable]:
@@ -544,7 +568,8 @@ def _exceptions(data: PlanSnapshotData, palette: RagPalette, width: float) -> li
         OutlinedHeading(f"2. Exceptions: {esc(labels)} actions", s.h1, "Exceptions", "exceptions", 0),
         Paragraph(
             f"Every action rated {esc(labels)} at the close of {esc(data.period_label)}, worst first, with the lead "
-            "officer's commentary, the remedial action agreed and who owns it.",
+            "officer's commentary, the remedial action agreed and who owns it. An action with no update this quarter "
+            "keeps its last status and is listed here, marked “not updated since” the quarter of its last update.",
             s.body,
         ),
     ]
@@ -573,8 +598,11 @@ def _exception_card(a: FrozenAction, where: str, palette: RagPalette, width: flo
     else:
         since = f" since {a.rag_since}" if a.rag_since else ""
         how_long = f"{label}{since}: {quarters_phrase(a.quarters_at_rag)}"
+    if a.not_updated_since:
+        how_long += f"; {a.mark}"
     lead = a.lead + (f"; with {'; '.join(a.joint_leads)}" if a.joint_leads else "")
     due = a.timescale.strip() or short_date(a.due_date)
+    from_update = f" (from the {a.not_updated_since} update)" if a.not_updated_since else ""
     value = s.cell.clone("val", fontName=SANS, fontSize=8.2, leading=10.6)
     muted = _hex(MUTED)
 
@@ -605,8 +633,8 @@ def _exception_card(a: FrozenAction, where: str, palette: RagPalette, width: flo
             labelled("How long", esc(how_long) + "<br/>" + direction_markup(a.direction, 8.2) + was),
             labelled("Timescale", esc(due or "Not set")),
         ],
-        ["", text_block("Commentary", a.commentary), "", ""],
-        ["", text_block("Remedial action" + owner, a.remedial_action), "", ""],
+        ["", text_block("Commentary" + from_update, a.commentary), "", ""],
+        ["", text_block("Remedial action" + owner + from_update, a.remedial_action), "", ""],
     ]
     third = (width - 16 * mm) / 3
     return Table(
@@ -775,7 +803,7 @@ def _key(data: PlanSnapshotData, palette: RagPalette, width: float, number: int)
     s = styles()
     rag = palette.scheme
     defs = {st.key: st.definition for st in rag.statuses}
-    defs["none"] = "No status was recorded for the action this quarter."
+    defs["none"] = "No status has been recorded for the action in this or any earlier quarter."
     rows: list[list[Any]] = [
         [Paragraph(h, s.cell_head) for h in ("", "Status", "Definition")],
     ]
@@ -821,6 +849,7 @@ def _key(data: PlanSnapshotData, palette: RagPalette, width: float, number: int)
         OutlinedHeading(f"{number}. RAG key and notes", s.h1, "RAG key", "key", 0),
         Paragraph(f"Scheme: {esc(rag.name)}. Every status is shown with its letter as well as its colour.", s.body),
         status_table,
+        Paragraph(esc(CARRY_FORWARD_RULE), s.note),
         Paragraph(esc(rag.rollup_rule), s.note),
         direction_table,
         Spacer(1, 8),

@@ -24,6 +24,7 @@ from desktop.services.frozen import FrozenAction, PlanSnapshotData
 from desktop.services.indicators import format_parts, format_value
 from desktop.services.meetings import PackData, PackItem
 from desktop.services.published import PublishedAppendix, PublishedTable, RedactionNotice
+from desktop.services.quarter_status import CARRY_FORWARD_RULE
 from desktop.services.rag import scheme
 
 _CSS = """
@@ -177,7 +178,8 @@ def _summary_html(data: PlanSnapshotData, options: UpdateOptions, palette: RagPa
     messages = [m for m in options.key_messages if m.strip()]
     if messages:
         out += ["<h3>Key messages</h3>", "<ul>" + "".join(f"<li>{_e(m)}</li>" for m in messages) + "</ul>"]
-    now, before = data.counts(), data.previous_counts
+    counts = data.status_counts()
+    now, before = counts.by_rag, data.previous_counts
     total_now, total_before = sum(now.values()), sum(before.values())
     rows = []
     for chip in palette.ordered():
@@ -186,19 +188,22 @@ def _summary_html(data: PlanSnapshotData, options: UpdateOptions, palette: RagPa
             continue
         share = f"{100 * n_now / total_now:.0f}%" if total_now else "–"
         change = n_now - n_before
-        rows.append([_chip(palette, chip.key), str(n_now), share, str(n_before) if before else "–",
+        carried = str(counts.carried_of(chip.key)) if chip.key != "none" else "–"
+        rows.append([_chip(palette, chip.key), str(n_now), share, carried, str(n_before) if before else "–",
                      (f"{change:+d}" if change else "no change") if before else "–"])
-    rows.append(["All actions", str(total_now), "100%" if total_now else "–",
+    rows.append(["All actions", str(total_now), "100%" if total_now else "–", str(sum(counts.carried.values())),
                  str(total_before) if before else "–", "–"])
     last_q = data.previous_period_label or "Last quarter"
     out.append(_table(f"RAG status, {_e(data.period_label)} and {_e(last_q)}",
-                      ["Status", _e(data.period_label), "Share", _e(last_q), "Change"], rows, row_headers=True,
-                      numeric=[False, True, True, True, True]))
+                      ["Status", _e(data.period_label), "Share", "Not updated", _e(last_q), "Change"], rows,
+                      row_headers=True, numeric=[False, True, True, True, True, True]))
+    out.append(f'<p class="note">{_e(CARRY_FORWARD_RULE)}</p>')
     out.append(f'<p class="note">{_e(palette.scheme.rollup_rule)}</p>')
     d = _direction_counts(actions)
     out.append(f"<p>Since {_e(previous)}: {d['improved']} improved, {d['worse']} got worse, {d['same']} unchanged, "
-               f"{d['new']} with no earlier status to compare, {d['none']} with no update this quarter.</p>")
-    categories = [CategoryCounts(o.code, o.title, _objective_counts(o.priorities)) for o in data.objectives]
+               f"{d['new']} with no earlier status to compare, {d['none']} with no status.</p>")
+    categories = [CategoryCounts(o.code, o.title, _objective_counts(o.priorities, data.period_label))
+                  for o in data.objectives]
     series = [Series(c.key, c.letter, c.label, c.fill, c.text) for c in palette.ordered()]
     if categories:
         out += ["<h3>RAG status by objective</h3>",
@@ -220,13 +225,18 @@ def _exceptions_html(data: PlanSnapshotData, palette: RagPalette) -> list[str]:
         owner = a.remedial_owner.strip() or "owner not recorded"
         out += [f"<h3>{_e(a.code)} {_e(a.text)}</h3>",
                 '<dl class="details">',
-                f"<dt>Status</dt><dd>{_chip(palette, a.rag)} ({_direction(a.direction)})</dd>",
+                f"<dt>Status</dt><dd>{_chip(palette, a.rag)}{_mark(a)} ({_direction(a.direction)})</dd>",
                 f"<dt>Lead</dt><dd>{_e(_lead(a))}</dd>",
                 f"<dt>Timescale</dt><dd>{_e(a.timescale.strip() or short_date(a.due_date) or 'Not set')}</dd>",
                 f"<dt>Commentary</dt><dd>{_e(a.commentary or 'Not recorded')}</dd>",
                 f"<dt>Remedial action ({_e(owner)})</dt><dd>{_e(a.remedial_action or 'Not recorded')}</dd>",
                 "</dl>"]
     return out
+
+
+def _mark(a: FrozenAction) -> str:
+    """" (not updated since 2015/16 Q3)" beside a carried-forward status, as in the PDF."""
+    return f" <em>({_e(a.mark)})</em>" if a.mark else ""
 
 
 def _lead(a: FrozenAction) -> str:
@@ -246,7 +256,8 @@ def _plan_html(data: PlanSnapshotData, palette: RagPalette) -> list[str]:
         for priority in objective.priorities:
             rows = [[_e(a.code), _e(a.text), _e("; ".join(a.progress_measures) + (
                 f" Outcome: {a.expected_outcome}" if a.expected_outcome else "")), _e(_lead(a)),
-                _e(a.timescale.strip() or short_date(a.due_date)), _chip(palette, a.rag), _direction(a.direction),
+                _e(a.timescale.strip() or short_date(a.due_date)), _chip(palette, a.rag) + _mark(a),
+                _direction(a.direction),
                 _e(a.commentary)] for a in priority.actions]
             rollup = palette.chip(priority.rollup_rag).label
             caption = f"Priority {_e(priority.code)}: {_e(priority.text)} (roll-up: {_e(rollup)})"

@@ -128,6 +128,7 @@ def assemble(
     header: str = "",
     metadata: dict[str, str] | None = None,
     front_bookmark: str = "Agenda",
+    demo_mark: str = "",
 ) -> Assembled:
     """Lay the front sheet and the sections end to end, stamp every page and add bookmarks; returns unsigned bytes."""
     writer = PdfWriter()
@@ -140,7 +141,7 @@ def assemble(
     def stamp(page: DictionaryObject, number: int | None, label: str, blank: bool) -> None:
         box = [float(v) for v in page.get("/CropBox", page.get("/MediaBox", [0, 0, A4[0], A4[1]]))]
         cm, width, height = _visual_matrix(page, box)
-        placed.append((page, cm, Stamp(width, height, number, header, label, blank)))
+        placed.append((page, cm, Stamp(width, height, number, header, label, blank, demo_mark)))
 
     def add_document(pdf: bytes, title: str, label: str, numbered: bool) -> int:
         """Append one document (and its blank page); returns the index of its first page."""

@@ -35,8 +35,13 @@ from desktop.reports.styles import (
     styles,
 )
 from desktop.services.frozen import FrozenAction, FrozenObjective, FrozenPriority, PlanSnapshotData
+from desktop.services.quarter_status import CARRY_FORWARD_RULE
 
 ROWS_PER_TABLE = 12
+# A row taller than the space left splits inside itself only if each part keeps at least this much (points, about
+# eight lines of cell text): a page never starts with a sliver of the previous row, or ends with a sliver of the next.
+SPLIT_IN_ROW = 80
+MIN_ROWS_AFTER_BREAK = 3
 
 # Column widths as fractions of the frame; they add up to 1.
 _COLUMNS: tuple[tuple[str, float], ...] = (
@@ -75,7 +80,8 @@ def plan_section(
         Paragraph(
             f"Every action of the plan at the close of {esc(data.period_label)}, grouped by objective and priority. "
             f"Direction of travel compares each action's status with "
-            f"{esc(data.previous_period_label or 'the previous closed quarter')}. {esc(palette.scheme.rollup_rule)}",
+            f"{esc(data.previous_period_label or 'the previous closed quarter')}. {esc(palette.scheme.rollup_rule)} "
+            f"{esc(CARRY_FORWARD_RULE)}",
             s.body_small,
         )
     )
@@ -103,29 +109,72 @@ def _objective(objective: FrozenObjective, palette: RagPalette, widths: list[flo
     return out
 
 
-def _priority(priority: FrozenPriority, palette: RagPalette, widths: list[float]) -> list[Flowable]:
-    """The priority's heading is the first row of its first table, so it can never be stranded at a page foot."""
+CONTINUED = " (continued)"
+
+
+class _PriorityTable(Table):  # type: ignore[misc]  # ReportLab ships no type hints
+    """A priority's table: where it breaks across pages, the repeated heading row says "(continued)"."""
+
+    continued: Paragraph | None = None
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803 - ReportLab's names
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        # Keep-with-next for rows: rather than carry one or two rows over on their own, break earlier so the next
+        # page starts with at least MIN_ROWS_AFTER_BREAK of them (while this page keeps as many).
+        height = availHeight
+        for _ in range(8):
+            if len(parts) != 2 or not all(isinstance(p, Table) for p in parts):
+                break
+            kept = len(parts[0]._cellvalues) - self.repeatRows
+            carried = len(parts[1]._cellvalues) - parts[1].repeatRows
+            if carried >= MIN_ROWS_AFTER_BREAK or kept <= MIN_ROWS_AFTER_BREAK:
+                break
+            height *= 0.85
+            earlier: list[Flowable] = super().split(availWidth, height)
+            if len(earlier) != 2:
+                break
+            parts = earlier
+        if self.continued is not None:
+            for part in parts[1:]:
+                if isinstance(part, _PriorityTable):
+                    # A new row list: the repeated row is shared with the part that stays on this page.
+                    part._cellvalues[0] = [self.continued, *part._cellvalues[0][1:]]
+                    part.continued = self.continued
+        return parts
+
+
+def _heading(priority: FrozenPriority, palette: RagPalette, continued: bool) -> Paragraph:
     s = styles()
     chip = palette.chip(priority.rollup_rag)
     strand = f" <font color='{MUTED.hexval().replace('0x', '#')}'>({esc(status_word(priority.strand))})</font>"
-    heading = Paragraph(
+    return Paragraph(
         f"{chip.markup(7.5)}&nbsp; Priority {esc(priority.code)}: {esc(priority.text)}"
-        + (strand if priority.strand else ""),
+        + (strand if priority.strand else "") + (f"<i>{CONTINUED}</i>" if continued else ""),
         s.h3.clone("priority_head", spaceBefore=0, spaceAfter=0),
     )
+
+
+def _priority(priority: FrozenPriority, palette: RagPalette, widths: list[float]) -> list[Flowable]:
+    """The priority's heading is the first row of each of its tables, so it can never be stranded at a page foot;
+    after a page or table break it says "(continued)"."""
+    s = styles()
+    heading = _heading(priority, palette, continued=False)
     actions = priority.actions
     if not actions:
         return [heading, Paragraph("No actions under this priority.", s.body_small)]
     out: list[Flowable] = []
+    continued = _heading(priority, palette, continued=True)
     for start in range(0, len(actions), ROWS_PER_TABLE):
-        out.append(_table(actions[start : start + ROWS_PER_TABLE], palette, widths, heading if start == 0 else None))
+        table = _table(actions[start : start + ROWS_PER_TABLE], palette, widths, heading if start == 0 else continued)
+        table.continued = continued
+        out.append(table)
     out.append(Spacer(1, 6))
     return out
 
 
 def _table(
     actions: Sequence[FrozenAction], palette: RagPalette, widths: list[float], heading: Paragraph | None
-) -> Table:
+) -> _PriorityTable:
     s = styles()
     rows: list[list[Any]] = []
     commands: list[tuple[Any, ...]] = [
@@ -158,12 +207,12 @@ def _table(
         if n % 2 == 0:
             commands.append(("BACKGROUND", (0, i), (RAG_COLUMN - 1, i), FAINT))
             commands.append(("BACKGROUND", (RAG_COLUMN + 1, i), (-1, i), FAINT))
-    return Table(
+    return _PriorityTable(
         rows,
         colWidths=widths,
         repeatRows=head_row + 1,
         splitByRow=1,
-        splitInRow=24,
+        splitInRow=SPLIT_IN_ROW,
         style=TableStyle(commands),
         hAlign="LEFT",
     )
@@ -194,6 +243,11 @@ def _row(a: FrozenAction, palette: RagPalette) -> list[Any]:
         timescale.append(Paragraph(f"Due {esc(short_date(a.due_date))}", s.cell_small))
     timescale.append(Paragraph(esc(status_word(a.status)), s.cell_small))
 
+    rag: list[Any] = rag_cell(palette, a.rag)
+    if a.not_updated_since:
+        letter_style, label_style = palette.cell_styles(a.rag)
+        rag.append(Paragraph("not updated", label_style))  # the progress cell beside it says since when
+
     direction: list[Flowable] = [Paragraph(direction_markup(a.direction), s.cell)]
     if a.previous_rag:
         direction.append(Paragraph(f"was {esc(palette.chip(a.previous_rag).label)}", s.cell_small))
@@ -204,7 +258,7 @@ def _row(a: FrozenAction, palette: RagPalette) -> list[Any]:
         measures or [Paragraph("–", s.cell)],
         lead,
         timescale,
-        rag_cell(palette, a.rag),
+        rag,
         direction,
         _progress(a, palette),
     ]
@@ -222,6 +276,8 @@ def _progress(a: FrozenAction, palette: RagPalette) -> list[Flowable]:
     forecast = palette.scheme.find(a.forecast_rag)
     if forecast is not None:
         facts.append(f"forecast {forecast.label}")
+    if a.not_updated_since:
+        out.append(Paragraph(f"<b>{esc(a.mark[:1].upper() + a.mark[1:])}.</b> Its last update:", s.cell_small))
     if facts:
         out.append(Paragraph(esc(" · ".join(facts)), s.cell_small))
     out.extend(Paragraph(esc(p), s.cell) for p in paragraphs_of(a.commentary))

@@ -22,7 +22,7 @@ from desktop.reports.delivery_update import SIGNATURE_BOX, UpdateOptions, build_
 from desktop.reports.html_export import update_html
 from desktop.reports.signing import sign_pdf
 from desktop.services import audit, signing_setup
-from desktop.services.actor import Actor
+from desktop.services.actor import Actor, named_person, person_line
 from desktop.services.disclosure.profiles import publish_appendix
 from desktop.services.disclosure.rules import rule_for
 from desktop.services.errors import NotFound, ValidationError
@@ -105,7 +105,8 @@ def publish_update(
     plan = period.plan
     data = snapshot_data(session, period)
     signer = choose_signer(session, plan, options.signer_id) if options.sign else None
-    prepared_by = options.prepared_by or (signer.display_name if signer else actor.label)
+    # The cover names a person of the store with their role, never an operating-system login.
+    prepared_by = options.prepared_by or (person_line(signer) if signer else named_person(session, actor))
     update_options = UpdateOptions(
         marking=options.marking or plan.partnership.default_marking,
         prepared_by=prepared_by,

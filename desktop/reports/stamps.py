@@ -45,10 +45,11 @@ class Stamp:
     header: str = ""
     label: str = ""
     blank: bool = False
+    demo: str = ""  # the demonstration mark, on every page of a pack built from demonstration data
 
     @property
     def empty(self) -> bool:
-        return self.number is None and not self.header and not self.label and not self.blank
+        return self.number is None and not self.header and not self.label and not self.blank and not self.demo
 
 
 def render_stamps(stamps: Sequence[Stamp]) -> bytes:
@@ -66,6 +67,16 @@ def render_stamps(stamps: Sequence[Stamp]) -> bytes:
 
 def _draw(canv: Canvas, stamp: Stamp) -> None:
     width, height = stamp.width, stamp.height
+    if stamp.demo:
+        # Bottom left, on the page number's line: below the footers of Pathways' own documents and clear of the
+        # number, so every page of a demonstration pack says what it is, imported papers and blank pages included.
+        w = stringWidth(stamp.demo, SANS_BOLD, 7.5)
+        x = 14 * mm
+        canv.setFillColor(colors.white)
+        canv.rect(x - 2, STAMP_BASELINE - 2.5, w + 4, 10.5, stroke=0, fill=1)
+        canv.setFillColor(_HEADER_RED)
+        canv.setFont(SANS_BOLD, 7.5)
+        canv.drawString(x, STAMP_BASELINE, stamp.demo)
     if stamp.blank:
         canv.setFillColor(_BLANK_GREY)
         canv.setFont(SANS, 11)

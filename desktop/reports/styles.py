@@ -85,7 +85,7 @@ DIRECTION_MEANINGS = {
     "none": "no status recorded this quarter",
 }
 
-NO_UPDATE_LABEL = "No update"
+NO_UPDATE_LABEL = "No status"  # never had one: a missing update carries the last status forward
 NO_UPDATE_LETTER = "–"
 NO_UPDATE_COLOUR = colors.HexColor("#ffffff")
 NO_UPDATE_TEXT = colors.HexColor("#4a5560")

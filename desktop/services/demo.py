@@ -62,6 +62,7 @@ class _Registry:
         self.people: dict[str, Person] = {}
         self.plans: dict[str, Plan] = {}
         self.actions: dict[tuple[int, str], Any] = {}
+        self.coordinators: dict[int, Person] = {}  # partnership id → who closes its quarters and signs
 
 
 def _load_people(session: Session, data: dict[str, Any], reg: _Registry) -> None:
@@ -91,6 +92,7 @@ def _load_signers(session: Session, data: dict[str, Any], reg: _Registry) -> Non
         signing_setup.ensure_root(session, partnership, actor=DEMO_ACTOR)
         for key in p.get("signers", []):
             signing_setup.issue_signer(session, reg.people[key], partnership=partnership, actor=DEMO_ACTOR)
+            reg.coordinators.setdefault(partnership.id, reg.people[key])
 
 
 def _load_plan(session: Session, data: dict[str, Any], reg: _Registry) -> Plan:
@@ -153,7 +155,10 @@ def _load_updates(session: Session, data: dict[str, Any], reg: _Registry, progre
                 closed_at = dt.datetime.combine(
                     period.returns_deadline or period.end_date, dt.time(17, 0), tzinfo=dt.UTC
                 )
-                periods.close_period(session, DEMO_ACTOR, period, closed_at=closed_at)
+                # The partnership's coordinator closes the quarter, so the cover names a person and role.
+                closer = reg.coordinators.get(plan.partnership_id)
+                periods.close_period(session, Actor.for_person(closer) if closer else DEMO_ACTOR, period,
+                                     closed_at=closed_at)
             if progress:
                 progress(0.5, f"{plan.title}: {spec['label']}")
 

@@ -8,15 +8,21 @@ from sqlalchemy.orm import Session
 
 from desktop.models import Action, ActionUpdate, Plan, ReportingPeriod
 from desktop.services.frozen import FORMAT_VERSION, FrozenAction, FrozenObjective, FrozenPriority, PlanSnapshotData
+from desktop.services.quarter_status import QuarterStatus, quarter_statuses
 from desktop.services.rag import scheme
 from desktop.services.updates import latest_update
 
 
 def _freeze_action(
-    action: Action, update: ActionUpdate | None, previous: FrozenAction | None, period_label: str, direction: str
+    action: Action,
+    update: ActionUpdate | None,
+    status: QuarterStatus,
+    previous: FrozenAction | None,
+    period_label: str,
+    direction: str,
 ) -> FrozenAction:
     lead = action.primary_lead
-    rag = update.rag if update else None
+    rag = status.rag
     previous_rag = previous.rag if previous else None
     if previous is not None and previous.rag == rag and rag is not None:
         since, quarters = previous.rag_since, previous.quarters_at_rag + 1
@@ -50,6 +56,8 @@ def _freeze_action(
         direction=direction,
         rag_since=since,
         quarters_at_rag=quarters,
+        not_updated_since=status.carried_from,
+        awaiting_update=status.awaiting,
     )
 
 
@@ -64,16 +72,20 @@ def freeze_plan(
 ) -> PlanSnapshotData:
     sch = scheme(plan.rag_scheme)
     before = {a.id: a for a in previous.actions()} if previous else {}
+    # Each action's status by the one rule (desktop.services.quarter_status): with no update this quarter, the last
+    # update's status, commentary and remedial action are carried forward and marked as such.
+    statuses = {st.action_id: st for st in quarter_statuses(session, period)}
     objectives = []
     for objective in plan.objectives:
         priorities = []
         for priority in objective.priorities:
             actions = []
             for action in priority.actions:
-                update = latest_update(session, action.id, period.id)
+                status = statuses[action.id]
+                update = latest_update(session, action.id, status.rag_from_id) if status.rag_from_id else None
                 prior = before.get(action.id)
-                direction = sch.compare(update.rag if update else None, prior.rag if prior else None)
-                actions.append(_freeze_action(action, update, prior, period.label, direction))
+                direction = sch.compare(status.rag, prior.rag if prior else None)
+                actions.append(_freeze_action(action, update, status, prior, period.label, direction))
             priorities.append(
                 FrozenPriority(
                     id=priority.id, code=priority.code, text=priority.text, strand=priority.strand.value,

@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from desktop.services.quarter_status import QuarterStatus, StatusCounts, count_statuses, not_updated_mark
+
 FORMAT_VERSION = 1
 
 
@@ -43,6 +45,26 @@ class FrozenAction:
     direction: str  # "improved" | "worse" | "same" | "new" | "none"
     rag_since: str | None  # label of the first quarter of the current unbroken run of this status
     quarters_at_rag: int  # how many consecutive closed quarters (including this) at this status
+    # Written only when set (see _LATER_FIELDS), so snapshots frozen before they existed keep their hash.
+    not_updated_since: str | None = None  # no update this quarter: ``rag`` is carried forward from this quarter
+    awaiting_update: bool = False  # no update this quarter and the action is still live (not complete etc.)
+
+
+    def quarter_status(self, period_label: str) -> QuarterStatus:
+        updated = self.not_updated_since is None and self.updated_at is not None
+        return QuarterStatus(
+            action_id=self.id, code=self.code, action_status=self.status, rag=self.rag, updated=updated,
+            rag_from=self.not_updated_since or (period_label if updated else None),
+        )
+
+    @property
+    def mark(self) -> str:
+        """"not updated since 2015/16 Q3" for a carried-forward status, else ""."""
+        return not_updated_mark(self.not_updated_since)
+
+
+# FrozenAction fields added after format 1, with the value that means "not set" (left out of the JSON).
+_LATER_FIELDS: dict[str, Any] = {"not_updated_since": None, "awaiting_update": False}
 
 
 @dataclass(frozen=True)
@@ -97,16 +119,26 @@ class PlanSnapshotData:
         return [a for o in self.objectives for p in o.priorities for a in p.actions]
 
     def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for a in self.actions():
-            key = a.rag or "none"
-            out[key] = out.get(key, 0) + 1
-        return out
+        """Effective status → actions (carried-forward statuses included), by the one rule in quarter_status."""
+        return self.status_counts().by_rag
+
+    def statuses(self) -> list[QuarterStatus]:
+        return [a.quarter_status(self.period_label) for a in self.actions()]
+
+    def status_counts(self) -> StatusCounts:
+        return count_statuses(self.statuses())
 
     # ---- canonical form
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        raw = asdict(self)
+        for o in raw["objectives"]:
+            for p in o["priorities"]:
+                for a in p["actions"]:
+                    for key, default in _LATER_FIELDS.items():
+                        if a[key] == default:
+                            del a[key]
+        return json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
     def sha256(self) -> str:
         return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()

@@ -117,6 +117,30 @@ SCHEDULE_12A: dict[str, str] = {
     "18C": "The deliberations of a standards committee in reaching any finding on a matter referred to it.",
 }
 
+# The paragraphs that apply where the committee sits: Part 1 of Schedule 12A in England, Part 4 in Wales.
+ENGLAND, WALES = "England", "Wales"
+SCHEDULE_12A_PARAGRAPHS: dict[str, tuple[str, ...]] = {
+    ENGLAND: ("1", "2", "3", "4", "5", "6", "7"),
+    WALES: ("12", "13", "14", "15", "16", "17", "18", "18A", "18B", "18C"),
+}
+_SCHEDULE_12A_PART = {ENGLAND: "1", WALES: "4"}
+
+
+def jurisdiction(partnership: Partnership) -> str:
+    """England or Wales, read from the access-to-information rule the partnership keeps: papers are published three
+    clear days ahead in Wales, five in England (see :func:`clear_days`)."""
+    return WALES if (partnership.clear_days or 5) == 3 else ENGLAND
+
+
+def schedule_12a(where: str) -> dict[str, str]:
+    """Paragraph → description, for the committee's own jurisdiction, in order."""
+    return {key: SCHEDULE_12A[key] for key in SCHEDULE_12A_PARAGRAPHS[where]}
+
+
+def _paragraph_jurisdiction(paragraph: str) -> str:
+    return next((where for where, keys in SCHEDULE_12A_PARAGRAPHS.items() if paragraph in keys), ENGLAND)
+
+
 PROFILES = ("public", "partner")  # "restricted" never leaves the app (DESIGN §4)
 
 # What a user may change on each entity.
@@ -400,17 +424,19 @@ def _siblings(meeting: Meeting, parent: AgendaItem | None) -> list[AgendaItem]:
     return sorted((i for i in meeting.items if i.parent_id == parent_id), key=lambda i: i.position)
 
 
-def _check_exemption(part: Part, paragraph: str) -> str:
+def _check_exemption(part: Part, paragraph: str, where: str = ENGLAND) -> str:
     paragraph = paragraph.strip().upper()
+    keys = SCHEDULE_12A_PARAGRAPHS[where]
+    span = f"{keys[0]} to {keys[-1]} in {where}"
     if part == Part.B:
         if not paragraph:
             raise ValidationError(
-                "An exempt (Part B) item needs the paragraph of Schedule 12A that applies (1 to 7 in England).",
+                f"An exempt (Part B) item needs the paragraph of Schedule 12A that applies ({span}).",
                 field="exempt_paragraph",
             )
-        if paragraph not in SCHEDULE_12A:
-            raise ValidationError(f"'{paragraph}' is not a paragraph of Part 1 of Schedule 12A.",
-                                  field="exempt_paragraph")
+        if paragraph not in keys:
+            raise ValidationError(f"'{paragraph}' is not a paragraph of Schedule 12A that applies in {where} "
+                                  f"({span}).", field="exempt_paragraph")
     elif paragraph:
         raise ValidationError("Only exempt (Part B) items take a Schedule 12A paragraph.", field="exempt_paragraph")
     return paragraph
@@ -436,7 +462,7 @@ def add_item(
 ) -> AgendaItem:
     """Add an item; without a position it goes last, before the closing "any other business" item."""
     part = Part(part)
-    paragraph = _check_exemption(part, exempt_paragraph)
+    paragraph = _check_exemption(part, exempt_paragraph, jurisdiction(meeting.committee.partnership))
     if parent is not None:
         if parent.meeting_id != meeting.id:
             raise ValidationError("That section belongs to another meeting.", field="parent")
@@ -492,7 +518,8 @@ def edit(session: Session, actor: Actor, obj: Base, changes: Mapping[str, Any], 
             changes["exempt_paragraph"] = ""
         if "part" in changes or "exempt_paragraph" in changes:
             changes["part"] = part
-            changes["exempt_paragraph"] = _check_exemption(part, paragraph)
+            changes["exempt_paragraph"] = _check_exemption(part, paragraph,
+                                                           jurisdiction(obj.meeting.committee.partnership))
         if part == Part.A and any(a.profile != "public" for a in obj.attachments):
             raise ValidationError("This item has a delivery-plan update with the Partner profile, so it must stay "
                                   "exempt (Part B).", field="part")
@@ -1047,6 +1074,8 @@ def pack_data(session: Session, meeting: Meeting, *, load_part: str | None = "A"
 
 
 def exempt_reason(paragraph: str) -> str:
-    """The sentence printed under an exempt item's title."""
-    return (f"Not for publication by virtue of paragraph {paragraph} of Part 1 of Schedule 12A to the Local "
-            "Government Act 1972.")
+    """The sentence printed under an exempt item's title, with what the paragraph covers."""
+    part = _SCHEDULE_12A_PART[_paragraph_jurisdiction(paragraph)]
+    description = SCHEDULE_12A.get(paragraph, "").rstrip(".")
+    return (f"Not for publication by virtue of paragraph {paragraph} of Part {part} of Schedule 12A to the Local "
+            "Government Act 1972" + (f" ({description[0].lower() + description[1:]})." if description else "."))

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.models import Action, ActionStatus, ActionUpdate, Objective, Plan, Priority, ReportingPeriod, Snapshot
+from desktop.models import Action, Objective, Plan, Priority, ReportingPeriod, Snapshot
 from desktop.services import audit
-from desktop.services.actor import Actor
+from desktop.services.actor import Actor, named_person
 from desktop.services.errors import NotFound, PeriodClosed, ValidationError
 from desktop.services.freeze import freeze_plan
 from desktop.services.frozen import PlanSnapshotData
 from desktop.services.indicators import freeze_indicators
+from desktop.services.quarter_status import quarter_statuses
 
 
 def add_period(
@@ -59,22 +60,11 @@ def plan_actions(session: Session, plan: Plan) -> list[Action]:
 
 
 def outstanding(session: Session, period: ReportingPeriod) -> list[Action]:
-    """Live actions with no update recorded in ``period`` (cancelled and already-complete ones are not chased).
-
-    Two set-based queries whatever the plan's size (a 10,000-action plan is chased in one go).
-    """
-    actions = plan_actions(session, period.plan)
-    ids = [a.id for a in actions]
-    updated_here = set(session.scalars(
-        select(ActionUpdate.action_id).where(ActionUpdate.period_id == period.id).distinct()))
-    ever_updated = set(session.scalars(
-        select(ActionUpdate.action_id).where(ActionUpdate.action_id.in_(ids)).distinct())) if ids else set()
-    return [
-        a for a in actions
-        if a.status != ActionStatus.CANCELLED
-        and a.id not in updated_here
-        and not (a.status == ActionStatus.COMPLETE and a.id in ever_updated)
-    ]
+    """Actions still awaiting an update in ``period``, in plan order, by the one rule of
+    :func:`desktop.services.quarter_status.is_awaiting_update` (completed, cancelled and deferred ones are not
+    chased)."""
+    due = {st.action_id for st in quarter_statuses(session, period) if st.awaiting}
+    return [a for a in plan_actions(session, period.plan) if a.id in due]
 
 
 def snapshots(session: Session, plan_id: int) -> list[Snapshot]:
@@ -101,7 +91,8 @@ def close_period(
     chain = snapshots(session, plan.id)
     previous = PlanSnapshotData.from_json(chain[-1].payload) if chain else None
     closed_at = closed_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    data = freeze_plan(session, plan, period, previous, closed_at=closed_at, closed_by=actor.label)
+    data = freeze_plan(session, plan, period, previous, closed_at=closed_at,
+                       closed_by=named_person(session, actor))
     indicators = freeze_indicators(session, plan, as_at=period.end_date)
     if indicators:
         data = dataclasses.replace(data, extra={**data.extra, "indicators": indicators})

@@ -8,17 +8,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.models import (
     ActionStatus,
-    ActionUpdate,
     Partnership,
     Plan,
     ReportingPeriod,
 )
 from desktop.services.errors import NotFound
+from desktop.services.quarter_status import StatusCounts, count_statuses, quarter_statuses
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ class ActionRow:
     overdue: bool
     pathways: tuple[str, ...]
     position: tuple[int, int, int]
+    rag_period: str | None = None  # label of the quarter whose update gave ``rag`` (None: never updated)
+    earlier_commentary: str = ""  # commentary and remedial actions of the action's other updates (searched)
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,9 @@ class PlanSummary:
     actions: int
     periods: tuple[PeriodInfo, ...]
     latest_period: str | None
-    rag_counts: dict[str, int] = field(default_factory=dict)
+    rag_counts: dict[str, int] = field(default_factory=dict)  # effective status → actions (see quarter_status)
+    carried_counts: dict[str, int] = field(default_factory=dict)  # of those, carried forward with no update
+    awaiting_update: int = 0
 
 
 @dataclass(frozen=True)
@@ -157,13 +161,8 @@ def find_plan(session: Session, ref: str) -> Plan:
     raise NotFound(f"'{ref}' matches {len(matches)} plans; use more of the title or the plan's id.")
 
 
-def _newest_rag_in(session: Session, period_id: int) -> dict[int, str | None]:
-    """Each action's RAG in its newest update of one quarter."""
-    newest = (
-        select(func.max(ActionUpdate.id)).where(ActionUpdate.period_id == period_id).group_by(ActionUpdate.action_id)
-    )
-    rows = session.execute(select(ActionUpdate.action_id, ActionUpdate.rag).where(ActionUpdate.id.in_(newest)))
-    return {action_id: rag for action_id, rag in rows}
+def _latest_counts(session: Session, period: ReportingPeriod | None) -> StatusCounts:
+    return count_statuses(quarter_statuses(session, period)) if period is not None else StatusCounts()
 
 
 def plan_summaries(session: Session) -> list[PlanSummary]:
@@ -171,15 +170,9 @@ def plan_summaries(session: Session) -> list[PlanSummary]:
     for plan in session.scalars(select(Plan).order_by(Plan.id)):
         periods = periods_of(session, plan.id)
         latest_period = periods[-1] if periods else None
-        counts: dict[str, int] = {}
-        n_actions = 0
-        in_period = _newest_rag_in(session, latest_period.id) if latest_period else {}
         priorities = [p for o in plan.objectives for p in o.priorities]
-        for priority in priorities:
-            for action in priority.actions:
-                n_actions += 1
-                key = (in_period[action.id] or "none") if action.id in in_period else "no_update"
-                counts[key] = counts.get(key, 0) + 1
+        n_actions = sum(len(p.actions) for p in priorities)
+        counts = _latest_counts(session, latest_period)
         partnership = session.get(Partnership, plan.partnership_id)
         out.append(
             PlanSummary(
@@ -195,7 +188,9 @@ def plan_summaries(session: Session) -> list[PlanSummary]:
                 actions=n_actions,
                 periods=tuple(PeriodInfo(p.id, p.label, p.start_date, p.end_date, p.is_closed) for p in periods),
                 latest_period=latest_period.label if latest_period else None,
-                rag_counts=counts,
+                rag_counts=counts.by_rag,
+                carried_counts=counts.carried,
+                awaiting_update=counts.awaiting,
             )
         )
     return out

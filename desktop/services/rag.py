@@ -30,7 +30,7 @@ class RagScheme:
     name: str
     statuses: tuple[RagStatus, ...]
     rollup_rule: str = (
-        "A priority or objective takes the worst status of its actions; actions with no update are left out."
+        "A priority or objective takes the worst status of its actions; actions with no status yet are left out."
     )
 
     def status(self, key: str) -> RagStatus:
@@ -91,8 +91,8 @@ _GREEN = RagStatus(
 
 RAG = RagScheme("rag", "Red / Amber / Green", (_RED, _AMBER, _GREEN))
 BRAG_ROLLUP = (
-    "A priority or objective takes the worst status of its actions; Grey (not started) and actions with no update "
-    "are left out, and Blue (complete) counts only when every action is complete."
+    "A priority or objective takes the worst status of its actions; Grey (not started) and actions with no status "
+    "yet are left out, and Blue (complete) counts only when every action is complete."
 )
 
 BRAG = RagScheme(

@@ -34,6 +34,7 @@ from desktop.models import (
     action_pathway,
 )
 from desktop.services.errors import NotFound
+from desktop.services.quarter_status import QuarterStatus, StatusCounts, count_statuses, statuses_by_quarter
 from desktop.services.queries import (
     ActionRow,
     ObjectiveNode,
@@ -205,6 +206,8 @@ def load_rows(
     current = current_period(session, plan_id)
     prev = previous_closed(session, plan_id, current)
     upto = {p.id for p in periods if current is None or p.start_date <= current.start_date}
+    order = {p.id: n for n, p in enumerate(periods)}
+    labels = {p.id: p.label for p in periods}
     before = {p.id for p in periods if prev is not None and p.start_date <= prev.start_date}
     wanted = None if action_ids is None else sorted(set(action_ids))
 
@@ -225,7 +228,9 @@ def load_rows(
         return []
 
     # One scan of the plan's updates finds both the newest update so far and the newest at the previous close.
+    # "Newest" is the last update of the latest quarter that has one, as desktop.services.quarter_status has it.
     latest: dict[int, int] = {}
+    latest_key: dict[int, tuple[int, int]] = {}
     previous: dict[int, int] = {}
     scan = select(ActionUpdate.id, ActionUpdate.action_id, ActionUpdate.period_id).where(
         ActionUpdate.period_id.in_([p.id for p in periods] or [-1]))
@@ -233,8 +238,9 @@ def load_rows(
     for chunk in chunks:
         query = scan if chunk is None else scan.where(ActionUpdate.action_id.in_(chunk))
         for update_id, action_id, period_id in db.execute(query):
-            if period_id in upto and update_id > latest.get(action_id, 0):
+            if period_id in upto and (order[period_id], update_id) > latest_key.get(action_id, (-1, 0)):
                 latest[action_id] = update_id
+                latest_key[action_id] = (order[period_id], update_id)
             if period_id in before and update_id > previous.get(action_id, 0):
                 previous[action_id] = update_id
     details: dict[int, tuple[str | None, str | None, int | None, str, dt.datetime, int]] = {}
@@ -251,6 +257,20 @@ def load_rows(
             select(ActionUpdate.id, ActionUpdate.rag).where(ActionUpdate.id.in_(chunk))
         ):
             previous_rag[uid] = rag
+
+    # Every other update's words too, so a search finds what was said in any quarter, not only the latest.
+    earlier: dict[int, list[str]] = defaultdict(list)
+    newest = set(latest.values())
+    words = select(ActionUpdate.id, ActionUpdate.action_id, ActionUpdate.commentary, ActionUpdate.remedial_action)\
+        .where(ActionUpdate.period_id.in_([p.id for p in periods] or [-1]))\
+        .where((ActionUpdate.commentary != "") | (ActionUpdate.remedial_action != ""))
+    for chunk in chunks:
+        said = words if chunk is None else words.where(ActionUpdate.action_id.in_(chunk))
+        for uid, action_id, commentary, remedial in db.execute(said):
+            if uid not in newest:
+                earlier[action_id].append(f"{commentary} {remedial}")
+            elif remedial:
+                earlier[action_id].append(remedial)
 
     names = {person.id: person.display_name
              for person in session.scalars(select(Person).options(joinedload(Person.organisation)))}
@@ -309,6 +329,8 @@ def load_rows(
             overdue=bool(due and due < today and status not in (ActionStatus.COMPLETE, ActionStatus.CANCELLED)),
             pathways=tuple(pathways.get(aid, ())),
             position=(ob_pos, pr_pos, a_pos),
+            rag_period=labels.get(detail[5]) if detail else None,
+            earlier_commentary=" ".join(earlier.get(aid, ())),
         ))
     rows.sort(key=lambda r: (r.position, r.id))
     return rows
@@ -454,15 +476,35 @@ def action_detail(session: Session, action_id: int) -> ActionDetail:
 # ---- summaries the screens draw (pure functions of loaded rows)
 
 
+def row_status(row: ActionRow) -> QuarterStatus:
+    """A loaded row's status in the plan's current quarter, by the one rule (desktop.services.quarter_status)."""
+    return QuarterStatus(action_id=row.id, code=row.code, action_status=row.status.value, rag=row.rag,
+                         updated=row.updated_this_period, rag_from=row.rag_period,
+                         lead_id=row.lead_ids[0] if row.lead_ids else None)
+
+
 def awaiting_update(row: ActionRow, period: PeriodInfo | None) -> bool:
-    """Whether the open quarter still needs a return for this action: the rule of
-    :func:`desktop.services.periods.outstanding` (cancelled actions and completed ones already reported are not
-    chased), applied to loaded rows."""
+    """Whether the open quarter still needs a return for this action (a closed quarter takes no more)."""
     if period is None or period.closed:
         return False
-    if row.status == ActionStatus.CANCELLED or row.updated_this_period:
-        return False
-    return not (row.status == ActionStatus.COMPLETE and row.last_updated is not None)
+    return row_status(row).awaiting
+
+
+def status_counts(data: PlanData) -> StatusCounts:
+    """The current quarter's counts, as the close dialog, the snapshot and the update print them."""
+    return count_statuses(row_status(r) for r in data.rows)
+
+
+def unupdated_exceptions(data: PlanData) -> list[ActionRow]:
+    """Actions whose Red or Amber (any status needing remedial action) is carried forward with no update in the
+    current quarter, worst first: closing now freezes them at that status, marked "not updated since"."""
+    sch = data.scheme
+    flagged = []
+    for row in data.rows:
+        status = sch.find(row.rag)
+        if status is not None and status.needs_remedial and row_status(row).carried_from is not None:
+            flagged.append((-status.severity, row.position, row))
+    return [row for *_, row in sorted(flagged, key=lambda item: (item[0], item[1]))]
 
 
 def changed_since_last_quarter(row: ActionRow) -> bool:
@@ -521,32 +563,10 @@ def outstanding_by_lead(data: PlanData) -> list[tuple[str, int]]:
 
 
 def rag_mix_by_quarter(session: Session, plan_id: int) -> list[tuple[str, dict[str, int]]]:
-    """For each quarter, the RAG of each action's newest update recorded in that quarter ("none" when the update
-    set no status, "no_update" when there was none), as the quarter's snapshot counts them."""
-    periods = periods_of(session, plan_id)
-    if not periods:
-        return []
-    total = len(list(session.scalars(
-        select(Action.id).join(Priority, Action.priority_id == Priority.id)
-        .join(Objective, Priority.objective_id == Objective.id).where(Objective.plan_id == plan_id))))
-    newest: dict[tuple[int, int], tuple[int, str | None]] = {}
-    query = select(ActionUpdate.id, ActionUpdate.action_id, ActionUpdate.period_id, ActionUpdate.rag).where(
-        ActionUpdate.period_id.in_([p.id for p in periods]))
-    for uid, action_id, period_id, rag in session.execute(query):
-        key = (period_id, action_id)
-        if uid > newest.get(key, (0, None))[0]:
-            newest[key] = (uid, rag)
-    by_period: dict[int, Counter[str]] = defaultdict(Counter)
-    for (period_id, _), (_, rag) in newest.items():
-        by_period[period_id][rag or "none"] += 1
-    out = []
-    for p in periods:
-        counts = dict(by_period[p.id])
-        missing = total - sum(counts.values())
-        if missing > 0:
-            counts["no_update"] = missing
-        out.append((p.label, counts))
-    return out
+    """For each quarter, how many actions hold each status ("none": never had one), with statuses carried forward
+    by the one rule of desktop.services.quarter_status, as the quarter's snapshot counts them."""
+    by_quarter = statuses_by_quarter(session, plan_id)
+    return [(p.label, count_statuses(by_quarter.get(p.id, [])).by_rag) for p in periods_of(session, plan_id)]
 
 
 # ---- quarters

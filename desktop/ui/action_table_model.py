@@ -26,11 +26,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QIcon
 
 from desktop.models import ActionStatus
+from desktop.services.quarter_status import CARRY_FORWARD_RULE
 from desktop.services.queries import ActionRow
 from desktop.services.rag import RAG, RagScheme
-from desktop.services.readmodels import changed_since_last_quarter
+from desktop.services.readmodels import changed_since_last_quarter, row_status
 from desktop.ui.icons import icon
-from desktop.ui.rag_delegate import RAG_ROLE, describe
+from desktop.ui.rag_delegate import RAG_NOTE_ROLE, RAG_ROLE, describe
 
 COL_CODE = 0
 COL_ACTION = 1
@@ -173,9 +174,15 @@ class ActionFilter:
         return lambda r, hay: all(check(r, hay) for check in checks)
 
 
+def _carried_mark(row: ActionRow) -> str:
+    """"not updated since 2015/16 Q3" when the row's status is carried forward (the one rule, quarter_status)."""
+    return row_status(row).mark if row.rag is not None else ""
+
+
 def _haystack(row: ActionRow) -> str:
     return " ".join((row.code, row.text, row.lead, row.organisation, row.timescale, row.commentary,
-                     " ".join(row.pathways), row.objective_code, row.priority_code)).casefold()
+                     row.earlier_commentary, " ".join(row.pathways), row.objective_code,
+                     row.priority_code)).casefold()
 
 
 class ActionTableModel(QAbstractTableModel):
@@ -291,6 +298,8 @@ class ActionTableModel(QAbstractTableModel):
             return self._sort_value(row, column)
         if role == ROW_ROLE:
             return row
+        if role == RAG_NOTE_ROLE:
+            return _carried_mark(row) if column == COL_RAG else None
         if role == RAG_ROLE:
             if column == COL_RAG:
                 return self._scheme.find(row.rag)
@@ -320,7 +329,8 @@ class ActionTableModel(QAbstractTableModel):
             return row.status.label
         if column == COL_RAG:
             found = self._scheme.find(row.rag)
-            return f"{found.letter} {found.label}" if found else "No update"
+            mark = _carried_mark(row)
+            return (f"{found.letter} {found.label}" if found else "No status") + (f", {mark}" if mark else "")
         if column == COL_FORECAST:
             found = self._scheme.find(row.forecast_rag)
             return f"{found.letter} {found.label}" if found else "–"
@@ -334,7 +344,9 @@ class ActionTableModel(QAbstractTableModel):
         if column == COL_ACTION:
             return row.text
         if column == COL_RAG:
-            return describe(self._scheme.find(row.rag))
+            mark = _carried_mark(row)
+            carried = f"\n{mark[:1].upper()}{mark[1:]}: {CARRY_FORWARD_RULE}" if mark else ""
+            return describe(self._scheme.find(row.rag)) + carried
         if column == COL_FORECAST:
             return "Forecast: " + describe(self._scheme.find(row.forecast_rag))
         if column == COL_DUE:

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop.services.quarter_status import CARRY_FORWARD_RULE, describe_counts
 from desktop.services.rag import RagScheme
 from desktop.services.readmodels import (
     PlanData,
@@ -22,6 +23,7 @@ from desktop.services.readmodels import (
     overdue_by_organisation,
     rag_counts_by_objective,
     rag_mix_by_quarter,
+    status_counts,
 )
 from desktop.ui.icons import icon
 from desktop.ui.widgets import heading_label
@@ -195,6 +197,11 @@ class DashboardView(QWidget):
         text.setSpacing(2)
         text.addWidget(self.heading)
         text.addWidget(self.subtitle)
+        self.counts = QLabel()
+        self.counts.setObjectName("status_counts")
+        self.counts.setWordWrap(True)
+        self.counts.setToolTip(CARRY_FORWARD_RULE)
+        text.addWidget(self.counts)
         top.addLayout(text, 1)
         top.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignTop)
 
@@ -217,6 +224,7 @@ class DashboardView(QWidget):
         layout.addLayout(grid, 1)
 
     def clear(self) -> None:
+        self.counts.clear()
         for chart in (self.by_objective, self.over_quarters, self.overdue, self.outstanding):
             chart.reset()
             chart.describe("")
@@ -233,6 +241,9 @@ class DashboardView(QWidget):
             (f"Current quarter {period.label} ({'closed' if period.closed else 'open'}). " if period else "")
             + f"{len(data.rows):,} actions. Every bar shows its RAG letter; the legend gives the labels."
         )
+        labels = [(st.key, f"{st.label} ({st.letter})") for st in sorted(scheme.statuses, key=lambda st: -st.severity)]
+        self.counts.setText(f"{period.label if period else 'Now'}: {describe_counts(status_counts(data), labels)}. "
+                            + CARRY_FORWARD_RULE)
         by_objective = rag_counts_by_objective(data)
         self.by_objective.stacked([code or title for code, title, _ in by_objective],
                                   series_for(scheme, include_no_update=False, none_label="No status yet"),

@@ -65,7 +65,7 @@ class FilterBar(QWidget):
         self.setObjectName("filter_bar")
         self.search = QLineEdit()
         self.search.setObjectName("search")
-        self.search.setPlaceholderText("Search code, action, lead, commentary…  (Ctrl+F)")
+        self.search.setPlaceholderText("Search code, action, lead, any quarter's commentary…  (Ctrl+F)")
         self.search.setAccessibleName("Search actions")
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
@@ -144,7 +144,7 @@ class FilterBar(QWidget):
         self.rag.addItem("Any RAG", None)
         for status in scheme.statuses:
             self.rag.addItem(rag_icon(status), f"{status.label} ({status.letter})", status.key)
-        self.rag.addItem(rag_icon(None), "No update yet", "none")
+        self.rag.addItem(rag_icon(None), "No status yet", "none")
         self.rag.setCurrentIndex(max(0, self.rag.findData(current_rag)) if current_rag else 0)
         leads = [p for p in people if lead_ids is None or p.id in lead_ids]
         _set_items(self.lead, [(p.display_name, p.id) for p in leads], "Any lead officer")

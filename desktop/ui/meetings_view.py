@@ -144,10 +144,9 @@ class ItemEditor(QWidget):
         self.part.addItem("Part A (public)", Part.A)
         self.part.addItem("Part B (exempt)", Part.B)
         self.paragraph = _named(QComboBox(), "item_paragraph")
-        self.paragraph.addItem("—", "")
-        for key, text in meetings.SCHEDULE_12A.items():
-            self.paragraph.addItem(f"Paragraph {key}", key)
-            self.paragraph.setItemData(self.paragraph.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
+        self.paragraph.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.paragraph.setMinimumContentsLength(30)
+        self._list_paragraphs(meetings.schedule_12a(meetings.ENGLAND))
         self.report_of = _named(QLineEdit(), "item_report_of")
         self.report_of.setPlaceholderText("the Assistant Chief Executive")
         self.presented_by = _named(QLineEdit(), "item_presented_by")
@@ -183,6 +182,7 @@ class ItemEditor(QWidget):
                 edit.clear()
             self.subtopics.clear()
             return
+        self._list_paragraphs(meetings.schedule_12a(meetings.jurisdiction(item.meeting.committee.partnership)))
         self.title.setText(item.title)
         self.kind.setCurrentIndex(max(0, self.kind.findData(item.kind)))
         self.part.setCurrentIndex(max(0, self.part.findData(item.part)))
@@ -191,6 +191,14 @@ class ItemEditor(QWidget):
         self.presented_by.setText(item.presented_by)
         self.subtopics.setPlainText(item.subtopics)
         self._part_changed()
+
+    def _list_paragraphs(self, paragraphs: dict[str, str]) -> None:
+        """The Schedule 12A paragraphs of the committee's own jurisdiction, each with what it covers."""
+        self.paragraph.clear()
+        self.paragraph.addItem("—", "")
+        for key, text in paragraphs.items():
+            self.paragraph.addItem(f"Paragraph {key}: {text}", key)
+            self.paragraph.setItemData(self.paragraph.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
 
     def fields(self) -> ItemFields:
         return ItemFields(

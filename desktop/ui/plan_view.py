@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, Qt, Sig
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
@@ -134,6 +135,7 @@ class PlanView(QWidget):
         centre_layout.setContentsMargins(0, 0, 0, 0)
         centre_layout.setSpacing(8)
         centre_layout.addWidget(self.filters)
+        centre_layout.addWidget(self._no_match_bar())
         centre_layout.addWidget(self.table, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -264,6 +266,29 @@ class PlanView(QWidget):
 
     def _update_count(self, *_: object) -> None:
         self.filters.set_count(self.proxy.rowCount(), self.model.rowCount())
+        self.no_match.setVisible(self.proxy.rowCount() == 0 and self.model.rowCount() > 0)
+
+    def _no_match_bar(self) -> QWidget:
+        """Shown when the filters hide every action: say so, and offer the way back."""
+        self.no_match = QWidget()
+        self.no_match.setObjectName("no_match")
+        row = QHBoxLayout(self.no_match)
+        row.setContentsMargins(0, 0, 0, 0)
+        label = QLabel("No actions match. The search looks in codes, actions, leads and every quarter's commentary.")
+        label.setObjectName("no_match_text")
+        label.setWordWrap(True)
+        self.clear_filters_button = QPushButton("C&lear filters")
+        self.clear_filters_button.setObjectName("clear_filters")
+        self.clear_filters_button.clicked.connect(self._clear_filters)
+        row.addWidget(label, 1)
+        row.addWidget(self.clear_filters_button)
+        self.no_match.hide()
+        return self.no_match
+
+    def _clear_filters(self) -> None:
+        """Every filter off and the whole plan in scope: all actions show again."""
+        self.navigator.select(None, None)
+        self.filters.clear()
 
     # ---- selection
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -14,6 +15,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSplitter,
     QTableView,
@@ -21,8 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services.quarter_status import CARRY_FORWARD_RULE, NO_STATUS, not_updated_mark
 from desktop.services.queries import ActionRow
-from desktop.services.readmodels import PlanData, QuarterRow, awaiting_update, quarter_rows
+from desktop.services.readmodels import (
+    PlanData,
+    QuarterRow,
+    awaiting_update,
+    quarter_rows,
+    status_counts,
+    unupdated_exceptions,
+)
 from desktop.ui.action_table_model import format_date, natural_key
 from desktop.ui.icons import icon
 from desktop.ui.rag_delegate import rag_pixmap
@@ -106,20 +117,23 @@ def _table(model: RecordProxy, name: str, accessible: str) -> QTableView:
 
 
 def rag_summary(data: PlanData) -> list[tuple[str | None, str, int]]:
-    """(RAG key, label, count) of this quarter's returns, scheme order, then "no update this quarter"."""
-    counts: dict[str | None, int] = defaultdict(int)
-    missing = 0
-    for row in data.rows:
-        if row.updated_this_period:
-            counts[row.rag] += 1
-        else:
-            missing += 1
-    out: list[tuple[str | None, str, int]] = [
-        (s.key, f"{s.label} ({s.letter})", counts[s.key]) for s in data.scheme.statuses if counts[s.key]]
-    if counts[None]:
-        out.append((None, "Updated without a status", counts[None]))
-    out.append(("missing", "No update this quarter", missing))
+    """(RAG key, label, count) at the close of the current quarter by the one rule
+    (desktop.services.quarter_status): scheme order with carried-forward statuses counted, then "no status" and
+    "awaiting an update" — the numbers the snapshot and the delivery-plan update will print."""
+    counts = status_counts(data)
+    out: list[tuple[str | None, str, int]] = []
+    for s in data.scheme.statuses:
+        if counts.of(s.key):
+            out.append((s.key, f"{s.label} ({s.letter})", counts.of(s.key)))
+    if counts.of(NO_STATUS):
+        out.append((None, "No status yet", counts.of(NO_STATUS)))
+    out.append(("awaiting", "Awaiting an update", counts.awaiting))
     return out
+
+
+def _carried_note(data: PlanData, key: str | None) -> str:
+    carried = status_counts(data).carried_of(key) if key else 0
+    return f" ({carried:,} not updated)" if carried else ""
 
 
 class CloseQuarterDialog(QDialog):
@@ -150,19 +164,28 @@ class CloseQuarterDialog(QDialog):
         chips.setSpacing(14)
         for key, label, count in rag_summary(data):
             status = data.scheme.find(key)
-            chip = QLabel()
-            chip.setPixmap(rag_pixmap(status, 18, self.devicePixelRatioF()))
-            chips.addWidget(chip)
-            text = QLabel(f"{label}: {count:,}")
+            if key != "awaiting":
+                chip = QLabel()
+                chip.setPixmap(rag_pixmap(status, 18, self.devicePixelRatioF()))
+                chips.addWidget(chip)
+            text = QLabel(f"{label}: {count:,}{_carried_note(data, key)}")
             text.setObjectName(f"frozen_{key or 'none'}")
             chips.addWidget(text)
         chips.addStretch(1)
         layout.addLayout(chips)
+        rule = QLabel(CARRY_FORWARD_RULE)
+        rule.setObjectName("carry_forward_rule")
+        rule.setWordWrap(True)
+        layout.addWidget(rule)
+        self.unupdated = unupdated_exceptions(data)
+        if self.unupdated:
+            self._warn_unupdated(layout, data, period.label)
         awaited = awaited_by_lead(data)
         total = sum(len(a.codes) for a in awaited)
         layout.addWidget(heading_label("Who has not returned an update"))
         if awaited:
-            note = QLabel(f"{total:,} actions have no update for {period.label}; they will be frozen without one.")
+            note = QLabel(f"{total:,} {'action is' if total == 1 else 'actions are'} awaiting an update for "
+                          f"{period.label}; closing freezes them at their last status.")
             note.setWordWrap(True)
             layout.addWidget(note)
             self.model = awaited_model(self)
@@ -188,6 +211,32 @@ class CloseQuarterDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(860, 620)
+
+
+    def _warn_unupdated(self, layout: QVBoxLayout, data: PlanData, label: str) -> None:
+        """Red/Amber actions with no update this quarter: closing freezes them at their last status."""
+        n = len(self.unupdated)
+        layout.addWidget(heading_label(f"Warning: {n:,} Red or Amber {'action has' if n == 1 else 'actions have'} "
+                                       f"no update for {label}"))
+        note = QLabel("Closing now freezes them at their last status, marked “not updated since” that quarter; they "
+                      "stay in the exceptions of the board paper. Chase the lead officers first if you can.")
+        note.setObjectName("unupdated_warning")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        listing = QListWidget()
+        listing.setObjectName("unupdated_exceptions")
+        listing.setWordWrap(True)
+        listing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        listing.setAccessibleName("Red and Amber actions with no update this quarter")
+        for row in self.unupdated:
+            status = data.scheme.find(row.rag)
+            assert status is not None
+            item = QListWidgetItem(f"{status.letter} {status.label} · {row.code}  {row.text} — "
+                                   f"{not_updated_mark(row.rag_period)} — {row.lead or 'No lead officer'}")
+            item.setIcon(QIcon(rag_pixmap(status, 16, self.devicePixelRatioF())))
+            listing.addItem(item)
+        listing.setFixedHeight((listing.fontMetrics().height() + 8) * min(n, 5) + 2 * listing.frameWidth() + 4)
+        layout.addWidget(listing)
 
 
 class QuartersView(QWidget):

@@ -14,9 +14,10 @@ from desktop.services.rag import RagStatus
 
 # Models put the scheme's RagStatus (or None) under this role for any cell the delegate paints.
 RAG_ROLE = int(Qt.ItemDataRole.UserRole) + 40
+RAG_NOTE_ROLE = int(Qt.ItemDataRole.UserRole) + 41  # words after the label: "not updated since 2015/16 Q3"
 Index = QModelIndex | QPersistentModelIndex
 
-NO_STATUS_TEXT = "No update"
+NO_STATUS_TEXT = "No status"
 
 
 def paint_chip(painter: QPainter, rect: QRectF, status: RagStatus | None, font: QFont) -> None:
@@ -100,6 +101,9 @@ class RagDelegate(QStyledItemDelegate):
         paint_chip(painter, chip, status if isinstance(status, RagStatus) else None, opt.font)
         if self._show_label:
             label = status.label if isinstance(status, RagStatus) else NO_STATUS_TEXT
+            note = index.data(RAG_NOTE_ROLE)
+            if note:
+                label = f"{label} · {note}"
             text_rect = rect.adjusted(int(chip.width()) + 8, 0, 0, 0)
             selected = bool(opt.state & QStyle.StateFlag.State_Selected)
             role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
@@ -115,5 +119,8 @@ class RagDelegate(QStyledItemDelegate):
         metrics = QFontMetrics(option.font)
         status = index.data(RAG_ROLE)
         label = status.label if isinstance(status, RagStatus) else NO_STATUS_TEXT
+        note = index.data(RAG_NOTE_ROLE)
+        if note:
+            label = f"{label} · {note}"
         width = 6 + chip_width(metrics) + (8 + metrics.horizontalAdvance(label) if self._show_label else 0) + 8
         return QSize(width, metrics.height() + 10)

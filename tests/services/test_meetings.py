@@ -168,8 +168,20 @@ def test_part_b_needs_a_schedule_12a_paragraph(session: Session, actor: Actor, p
         meetings.add_item(session, actor, meeting, "Exempt", part=Part.B, exempt_paragraph="9")
     with pytest.raises(ValidationError, match="Only exempt"):
         meetings.add_item(session, actor, meeting, "Public", exempt_paragraph="3")
-    item = meetings.add_item(session, actor, meeting, "Exempt", part=Part.B, exempt_paragraph="18a")
-    assert item.exempt_paragraph == "18A"  # Welsh paragraphs too
+    # An English committee takes paragraphs 1-7 only; a Welsh one (three clear days) 12-18C (issue #14)
+    with pytest.raises(ValidationError, match="1 to 7 in England"):
+        meetings.add_item(session, actor, meeting, "Exempt", part=Part.B, exempt_paragraph="18a")
+    item = meetings.add_item(session, actor, meeting, "Exempt", part=Part.B, exempt_paragraph="7")
+    assert "paragraph 7 of Part 1 of Schedule 12A" in meetings.exempt_reason(item.exempt_paragraph)
+    assert "prevention, investigation or prosecution of crime" in meetings.exempt_reason(item.exempt_paragraph)
+    partnership.clear_days = 3
+    assert meetings.jurisdiction(partnership) == meetings.WALES
+    assert list(meetings.schedule_12a(meetings.WALES))[:7] == ["12", "13", "14", "15", "16", "17", "18"]
+    with pytest.raises(ValidationError, match="12 to 18C in Wales"):
+        meetings.edit(session, actor, item, {"exempt_paragraph": "7"})
+    welsh = meetings.add_item(session, actor, meeting, "Exempt", part=Part.B, exempt_paragraph="18a")
+    assert welsh.exempt_paragraph == "18A"
+    assert "paragraph 18A of Part 4 of Schedule 12A" in meetings.exempt_reason(welsh.exempt_paragraph)
     meetings.edit(session, actor, item, {"part": Part.A})
     assert item.part == Part.A and item.exempt_paragraph == ""
     with pytest.raises(ValidationError):

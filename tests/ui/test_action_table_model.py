@@ -69,7 +69,10 @@ def test_every_documented_column_is_there(model: ActionTableModel) -> None:
 def test_rag_is_letter_and_words_with_the_definition_as_tooltip(model: ActionTableModel) -> None:
     row = next(n for n in range(model.rowCount()) if model.row_at(n).rag == "red")
     index = model.index(row, COL_RAG)
-    assert index.data() == "R Red"
+    # Red, and when nobody updated it this quarter, the mark that says since when (issue #14)
+    since = model.row_at(row).rag_period
+    carried = "" if model.row_at(row).updated_this_period else f", not updated since {since}"
+    assert index.data() == "R Red" + carried
     assert index.data(RAG_ROLE) is RAG.status("red")
     assert "Off track" in index.data(Qt.ItemDataRole.ToolTipRole)
 
@@ -128,9 +131,10 @@ def test_each_filter(plan: PlanData, proxy: ActionFilterProxy) -> None:
 
     assert len(shown()) == total
     def words(r: ActionRow) -> str:
-        return " ".join((r.code, r.text, r.lead, r.organisation, r.timescale, r.commentary, *r.pathways)).lower()
+        return " ".join((r.code, r.text, r.lead, r.organisation, r.timescale, r.commentary, r.earlier_commentary,
+                         *r.pathways)).lower()
 
-    # Every word must appear, anywhere in the searchable fields, in any case.
+    # Every word must appear, anywhere in the searchable fields (every quarter's commentary too), in any case.
     assert {r.id for r in shown(text="RESTORATIVE justice")} == {
         r.id for r in rows if "restorative" in words(r) and "justice" in words(r)}
     assert all(r.rag == "amber" for r in shown(rag="amber")) and shown(rag="amber")

@@ -193,3 +193,15 @@ def test_build_part_b_signed(view: tuple[MeetingsView, FakeDialogs], tmp_path: P
         widget.build_b_button.click()
     assert blocker.args[0].signed and blocker.args[0].part == "B"
     assert dialogs.save_path.exists()
+
+
+def test_schedule_12a_list_is_the_committees_own_with_descriptions(view: tuple[MeetingsView, FakeDialogs]) -> None:
+    """Durham is in England: paragraphs 1-7 of Part 1, each with what it covers (issue #14)."""
+    widget, _ = view
+    _select(widget, "15")
+    combo = widget.editor.paragraph
+    keys = [combo.itemData(i) for i in range(combo.count())]
+    assert keys == ["", "1", "2", "3", "4", "5", "6", "7"]
+    assert combo.currentData() == "1"
+    assert combo.itemText(1) == "Paragraph 1: Information relating to any individual."
+    assert "prosecution of crime" in combo.itemText(7)
