@@ -25,3 +25,7 @@ class PeriodClosed(PathwaysError):
 
 class DisclosureBlocked(PathwaysError):
     """An export failed the disclosure check; nothing was written."""
+
+
+class ConcurrentChange(PathwaysError):
+    """Someone else changed the same thing first; nothing of this change was saved."""
