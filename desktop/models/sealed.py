@@ -8,10 +8,11 @@ the engine's dialect by the server store (desktop.store.server); without it noth
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Any, Protocol
 
-from sqlalchemy import Date, Dialect, String, Text
+from sqlalchemy import Date, Dialect, LargeBinary, String, Text
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 SEALER_ATTRIBUTE = "pathways_sealer"
@@ -82,3 +83,29 @@ class SealedDate(TypeDecorator[dt.date]):
         if value is None or dialect.name in CLEAR_DIALECTS:
             return value
         return dt.date.fromisoformat(_sealer(dialect).unseal(value, self.purpose))
+
+
+class SealedBytes(TypeDecorator[bytes]):
+    """Binary secrets (signing keys): sealed as base64 text on a server, plain bytes in the encrypted file."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def __init__(self, purpose: str) -> None:
+        super().__init__()
+        self.purpose = purpose
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name in CLEAR_DIALECTS:
+            return dialect.type_descriptor(LargeBinary())
+        return dialect.type_descriptor(Text())
+
+    def process_bind_param(self, value: bytes | None, dialect: Dialect) -> Any:
+        if value is None or dialect.name in CLEAR_DIALECTS:
+            return value
+        return _sealer(dialect).seal(base64.b64encode(value).decode("ascii"), self.purpose)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> bytes | None:
+        if value is None or dialect.name in CLEAR_DIALECTS:
+            return value
+        return base64.b64decode(_sealer(dialect).unseal(value, self.purpose))
