@@ -155,7 +155,9 @@ def _policies_for(table: str) -> list[str]:
         return [policy("coordinator_all", "ALL", COORDINATOR, "true", "true")]
     if table == "audit_event":
         # Appended by anyone (the trigger fills in the chain); read by coordinators; never updated or deleted.
+        # Everyone reads their own events (which is also what INSERT … RETURNING checks).
         return [policy("app_append", "INSERT", APP, check="true"),
+                policy("own_read", "SELECT", APP, "actor_id = pathways_person_id()"),
                 policy("coordinator_read", "SELECT", COORDINATOR, "true")]
     if table == "store_meta":
         protected = ", ".join(f"'{k}'" for k in PROTECTED_META)
