@@ -15,8 +15,8 @@ from pg_harness import DATA_PASSPHRASE, PgHarness
 from sqlalchemy import Connection, create_engine, select, text
 from sqlalchemy.exc import DBAPIError
 
-from desktop.models import Action, Plan, ProfileAppendix, ProfileSubject
-from desktop.services import periods, plans
+from desktop.models import Action, Person, Plan, ProfileAppendix, ProfileSubject
+from desktop.services import periods, plans, signing_setup
 from desktop.services.actor import Actor
 from desktop.services.audit import verify_chain
 from desktop.services.updates import record_update
@@ -151,13 +151,18 @@ def test_offender_profiles_partner_rows_for_partners_restricted_rows_for_their_o
 
 
 def test_identifiers_and_signing_keys_reach_the_server_sealed(pg: PgHarness, partnership: Partnership) -> None:
+    with pg.open(partnership.database) as store, store.session() as s:
+        signing_setup.issue_signer(s, s.get(Person, partnership.alex_id))  # type: ignore[arg-type]
     superuser = create_engine(pg.cluster.url(partnership.database))
     try:
         with superuser.connect() as conn:
             row = conn.execute(text("SELECT name, pnc_id, postcode, date_of_birth, district FROM profile_subject"))
             name, pnc, postcode, dob, district = row.one()
+            keys = conn.execute(text("SELECT private_key_pem FROM signing_root UNION ALL "
+                                     "SELECT private_key_pem FROM signer_credential")).scalars().all()
     finally:
         superuser.dispose()
+    assert len(keys) == 2 and all(k.startswith("v1.") and "PRIVATE" not in k for k in keys)
     assert district == "Hartlepool"  # quasi-identifiers stay queryable
     for sealed in (name, pnc, postcode, dob):
         assert sealed.startswith("v1.") and "Jane" not in sealed and "TS24" not in sealed and "1990" not in sealed
