@@ -17,6 +17,7 @@ BENCHES = [
     ("reports", "Delivery-plan update: build and sign (issue #4)"),
     ("agenda", "Agenda pack: assemble and sign (issue #7)"),
     ("importing", "Importing a plan (issue #8)"),
+    ("server_writers", "Shared server: 20 concurrent writers (issue #18)"),
 ]
 
 
@@ -31,6 +32,10 @@ NOTES = """## Reading these figures
   alone is not met; the remaining cost is building 10,000 row objects in Python.
 - **Delivery-plan updates** cost about 5–6 ms per action whatever the size (the plan is laid out in tables of 12
   actions, so layout stays linear); signing is about 25 ms with EC P-256 (RSA-3072 would be ten times slower).
+- **Shared server.** 20 writers on 10 shared actions is a worst case on purpose: most saves race another writer for
+  the same action, so conflicts outnumber saves; each conflict is a writer told "someone else recorded an update"
+  and saving again, never a lost or overwritten update. Every save also waits its turn on the audit chain's head row
+  (one chain, one order), which bounds throughput; the 20 writers share this machine's 2 cores with the server.
 - **Import** was 27.5 s for 5,000 rows when every action went through the ORM one at a time; it now inserts actions,
   leads, pathways and audit events set-based.
 """

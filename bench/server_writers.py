@@ -113,7 +113,7 @@ def main() -> int:
                 plan_id = _setup(admin_store)
                 with admin_store.session() as s:
                     action_ids = list(s.scalars(select(Action.id).order_by(Action.id)))
-                    versions_before = dict(s.execute(select(Action.id, Action.version)).tuples().all())
+                    versions_before = dict(s.execute(select(Action.id, Action.version)).all())
                     events_before = verify_chain(s).events
                 stop_at = time.monotonic() + args.seconds
                 writers = [Writer(i, cluster.url(DATABASE, role), plan_id, action_ids, stop_at)
@@ -131,8 +131,8 @@ def main() -> int:
                 with admin_store.session() as s:
                     stored = Counter(s.scalars(select(ActionUpdate.commentary)))
                     per_action = dict(s.execute(select(ActionUpdate.action_id, func.count())
-                                                .group_by(ActionUpdate.action_id)).tuples().all())
-                    versions = dict(s.execute(select(Action.id, Action.version)).tuples().all())
+                                                .group_by(ActionUpdate.action_id)).all())
+                    versions = dict(s.execute(select(Action.id, Action.version)).all())
                     chain = verify_chain(s)
                 lost = sum(1 for t in saved if stored[t] != 1)
                 phantom = sum(1 for t in stored if t not in set(saved))
