@@ -88,11 +88,10 @@ def new_passphrase(args: argparse.Namespace, file_attr: str = "new_passphrase_fi
 
 def open_store(args: argparse.Namespace) -> Store:
     """The store file, or the server database (with the partnership's data passphrase); same services either way."""
-    if isinstance(args.store, str):
-        from desktop.store.server import ServerStore
+    from desktop.store.backend import open_target
 
-        return ServerStore.open(args.store, passphrase(args, "Data passphrase: "))  # type: ignore[return-value]
-    return Store.open(args.store, passphrase(args))
+    prompt = "Data passphrase: " if isinstance(args.store, str) else "Passphrase: "
+    return open_target(args.store, passphrase(args, prompt))
 
 
 def print_json(value: Any) -> None:

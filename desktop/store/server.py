@@ -60,6 +60,12 @@ def describe(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
+def display_name(target: str | URL) -> str:
+    """How the app names a server store (window title, unlock screen): its database and host, no role or password."""
+    url = server_url(target)
+    return f"{url.database or 'postgres'} on {url.host or 'this computer'}"
+
+
 def _connect_error(url: URL, exc: DBAPIError) -> StoreError:
     first = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else "no answer"
     return StoreError(f"Cannot connect to the server ({describe(url)}): {first}")
