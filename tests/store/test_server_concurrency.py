@@ -137,3 +137,19 @@ def test_migrations_build_the_models_schema_on_postgresql(server_store: ServerSt
         assert compare_metadata(context, Base.metadata) == []
     with server_store.session() as s:
         assert s.scalar(select(func.count()).select_from(Action)) == 0
+
+
+def test_the_servers_hash_is_the_apps_hash_for_any_text(server_store: ServerStore) -> None:
+    """The trigger hashes the JSON body the app's event_hash does: quotes, backslashes, newlines, control
+    characters, accents and emoji included, so verify_chain agrees with the server on every event."""
+    from desktop.services import audit
+
+    awkward = ['"quoted" \\ back\\slash', "line one\nline two\ttab\r", "control \x01\x1f", "Café – naïve ✓ 🚓",
+               "", "{\"json\": [1, 2]}", "</script> & <b>"]
+    with server_store.session() as s:
+        for n, value in enumerate(awkward):
+            audit.record(s, Actor(None, value or "nobody"), "edit", "action", n or None,
+                         before={"text": value}, after={"text": value[::-1], "n": n}, reason=value)
+    with server_store.session() as s:
+        chain = verify_chain(s)
+        assert chain.ok and chain.events == len(awkward), chain.problems
