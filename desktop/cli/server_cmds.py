@@ -57,7 +57,45 @@ def cmd_close_quarter(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_server_check(args: argparse.Namespace) -> int:
+    """Schema version, row-level security on every table, audit chain and snapshot chain: read-only."""
+    from sqlalchemy import text
+
+    from desktop.services.audit import verify_chain
+    from desktop.services.periods import verify_snapshots
+    from desktop.store import schema
+
+    if not isinstance(args.store, str):
+        raise CliError("server-check takes a server address (postgresql://…); use `pathways check` for a file.")
+    problems = 0
+    with open_store(args) as store, store.session() as session:
+        current = schema.current_revision(session.connection())
+        head = schema.head_revision()
+        unforced = session.execute(text(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relkind = 'r' AND NOT (c.relrowsecurity AND c.relforcerowsecurity)"
+        )).scalars().all()
+        chain = verify_chain(session)
+        snaps = verify_snapshots(session)
+        items = [
+            ("schema", current == head, f"version {current}" + ("" if current == head else f", expected {head}")),
+            ("row-level security", not unforced,
+             "forced on every table" if not unforced else f"not forced on {', '.join(unforced)}"),
+            ("audit trail", chain.ok, "; ".join(chain.problems) or f"{chain.events} events, chain unbroken"),
+            ("snapshots", not snaps, "; ".join(p.message for p in snaps) or "every closed quarter intact"),
+        ]
+    for name, ok, detail in items:
+        problems += not ok
+        print(f"{'ok' if ok else 'PROBLEM':8} {name}: {detail}")
+    return 1 if problems else 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("server-check", help="a server database: schema, row-level security, audit and snapshot "
+                       "chains (as a coordinator)")
+    add_store_argument(p)
+    p.set_defaults(func=cmd_server_check)
+
     p = sub.add_parser("close-quarter", help="close a quarter: freeze its snapshot (one serialisable transaction)")
     add_store_argument(p)
     p.add_argument("--plan", required=True, metavar="P")

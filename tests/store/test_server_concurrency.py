@@ -114,6 +114,9 @@ def test_close_quarter_and_plans_commands_work_on_a_server(
     assert "Closed 2014/15 Q1; snapshot SHA-256" in capsys.readouterr().out
     assert main(["plans", url, "--json"]) == 0
     assert '"closed": true' in capsys.readouterr().out
+    assert main(["server-check", url]) == 0
+    report = capsys.readouterr().out
+    assert "ok       row-level security: forced on every table" in report and "chain unbroken" in report
     monkeypatch.setenv("PATHWAYS_PASSPHRASE", "the wrong data passphrase")
     assert main(["plans", url]) == 2
     assert "not the partnership's data passphrase" in capsys.readouterr().err
