@@ -43,6 +43,10 @@ PROFILE_CHILDREN = {
 # Coordinators only: signing keys, and the principal map (read through the definer functions below).
 COORDINATOR_ONLY = ("signer_credential",)
 OWNER_ONLY = ("server_principal",)
+# Frozen once written: a closed quarter's snapshot is added, never changed or removed.
+APPEND_ONLY = ("snapshot",)
+# Read by everyone, written only by the owner's migrations.
+READ_ONLY = ("alembic_version",)
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -151,6 +155,11 @@ def _policies_for(table: str) -> list[str]:
 
     if table in OWNER_ONLY:
         return []
+    if table in READ_ONLY:
+        return [policy("app_read", "SELECT", APP, "true")]
+    if table in APPEND_ONLY:
+        return [policy("app_read", "SELECT", APP, "true"),
+                policy("coordinator_append", "INSERT", COORDINATOR, check="true")]
     if table in COORDINATOR_ONLY:
         return [policy("coordinator_all", "ALL", COORDINATOR, "true", "true")]
     if table == "audit_event":
@@ -198,7 +207,8 @@ def apply_policies(owner: Connection) -> None:
     owner.execute(text(FUNCTIONS))
     owner.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC, {APP}"))
     owner.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {APP}"))
-    owner.execute(text(f"REVOKE UPDATE, DELETE ON audit_event FROM {APP}"))
+    for frozen in ("audit_event", *APPEND_ONLY, *READ_ONLY):
+        owner.execute(text(f"REVOKE UPDATE, DELETE ON {frozen} FROM {APP}"))
     owner.execute(text(f"REVOKE ALL ON server_principal FROM {APP}"))
     owner.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {APP}"))
     owner.execute(text("REVOKE ALL ON FUNCTION pathways_audit_chain() FROM PUBLIC"))

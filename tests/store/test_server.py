@@ -110,6 +110,12 @@ def test_a_lead_officer_cannot_read_or_change_another_leads_actions(as_role, par
     with as_role("coordinator_two") as coordinator:
         texts = dict(coordinator.execute(text("SELECT id, text FROM action")).all())
         assert texts[partnership.bo_action] == "Employment pathway"
+        # Not even a coordinator rewrites the schema's version or a frozen quarter.
+        with pytest.raises(DBAPIError, match="permission denied"):
+            coordinator.execute(text("UPDATE alembic_version SET version_num = 'x'"))
+        coordinator.rollback()
+        with pytest.raises(DBAPIError, match="permission denied"):
+            coordinator.execute(text("DELETE FROM snapshot"))
 
 
 def test_a_lead_officer_records_updates_for_their_own_actions_through_the_services(
