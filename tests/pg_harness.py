@@ -35,6 +35,8 @@ FILE_ONLY = {
         "a server's roles cannot DELETE audit events at all (tests/store/test_server.py)",
     "tests/services/test_audit_and_snapshots.py::test_bulk_recorded_events_continue_the_same_chain":
         "it edits an audit event to prove detection; a server refuses the edit (tests/store/test_server.py)",
+    "tests/services/test_audit_and_snapshots.py::test_altered_snapshot_is_detected":
+        "it edits a frozen snapshot to prove detection; a server's roles cannot UPDATE snapshots (test_server.py)",
     "tests/services/test_import_layouts.py::test_blank_heading_and_unrecognised_statuses_wait_for_the_user":
         "it reads the file's audit head record, which a server creates at provisioning",
     "tests/reports/test_signing_setup.py::test_keys_stay_inside_the_encrypted_store_and_out_of_the_audit_trail":

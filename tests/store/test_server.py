@@ -116,6 +116,9 @@ def test_a_lead_officer_cannot_read_or_change_another_leads_actions(as_role, par
         coordinator.rollback()
         with pytest.raises(DBAPIError, match="permission denied"):
             coordinator.execute(text("DELETE FROM snapshot"))
+        coordinator.rollback()
+        with pytest.raises(DBAPIError, match="permission denied"):
+            coordinator.execute(text("UPDATE snapshot SET payload = '{}'"))
 
 
 def test_a_lead_officer_records_updates_for_their_own_actions_through_the_services(
