@@ -19,6 +19,7 @@ BENCHES = [
     ("importing", "Importing a plan (issue #8)"),
     ("tagging", "Tagged PDF: what tagging costs (issue #16)"),
     ("quarter_status", "Carried-forward statuses and counts (issue #14)"),
+    ("server_writers", "Shared server: 20 concurrent writers (issue #18)"),
 ]
 
 
@@ -39,6 +40,10 @@ NOTES = """## Reading these figures
   the elements as compact bytes rather than through ReportLab's general dictionary formatting. Rewriting the file
   with object streams (pikepdf, measured: 350 → 207 KiB in 78 ms at 50 actions, 2,038 → 885 KiB in 0.69 s at 500)
   would bring it back below the untagged size; not done, as it adds a dependency and about 7% more time.
+- **Shared server.** 20 writers on 10 shared actions is a worst case on purpose: most saves race another writer for
+  the same action, so conflicts outnumber saves; each conflict is a writer told "someone else recorded an update"
+  and saving again, never a lost or overwritten update. Every save also waits its turn on the audit chain's head row
+  (one chain, one order), which bounds throughput; the 20 writers share this machine's 2 cores with the server.
 - **Import** was 27.5 s for 5,000 rows when every action went through the ORM one at a time; it now inserts actions,
   leads, pathways and audit events set-based.
 """

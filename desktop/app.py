@@ -132,7 +132,7 @@ def _make_application(argv: Sequence[str]) -> object:
     return app
 
 
-def create_main_window(store: Path | None = None) -> object:
+def create_main_window(store: Path | None = None, server: str | None = None) -> object:
     """The application and its main window, ready to show (used by ``run``, ``self_test`` and tests)."""
     from desktop.settings import Settings
     from desktop.ui import wiring
@@ -140,11 +140,11 @@ def create_main_window(store: Path | None = None) -> object:
 
     wiring.install()
     window = MainWindow(Settings())
-    window.start(store)
+    window.start(store, server=server)
     return window
 
 
-def run(store_path: Path | None, *, exit_when_shown: bool = False) -> int:
+def run(store_path: Path | None, *, exit_when_shown: bool = False, server: str | None = None) -> int:
     """Open the desktop app at the unlock screen of ``store_path`` (or the last store). Returns the exit code.
 
     ``exit_when_shown``: print "shown" and quit once the first frame is on screen (start-up benchmarks, the venv
@@ -167,7 +167,7 @@ def run(store_path: Path | None, *, exit_when_shown: bool = False) -> int:
     if store_path is not None and not Path(store_path).is_file():
         print(f"pathways: no store at {store_path}; choose one in the window.", file=sys.stderr)
         store_path = None
-    window = create_main_window(Path(store_path).resolve() if store_path else None)
+    window = create_main_window(Path(store_path).resolve() if store_path else None, server=server)
     window.show()  # type: ignore[attr-defined]
     if exit_when_shown:
         from PySide6.QtCore import QTimer

@@ -11,6 +11,10 @@ APT_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0
   libxcb-shape0 xvfb xauth poppler-utils libnss3-tools
 )
+# `make test-server` also needs a PostgreSQL server to start a throwaway cluster from (initdb, pg_ctl).
+if [ "${PATHWAYS_WITH_SERVER:-}" = "1" ]; then
+  APT_PACKAGES+=(postgresql-15)
+fi
 
 pick_python() {
   for candidate in "${PYTHON:-}" python3.11 python3.12 python3.13 python3; do

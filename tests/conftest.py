@@ -15,6 +15,19 @@ import pytest  # noqa: E402
 from desktop.services.actor import Actor  # noqa: E402
 from desktop.store import Store  # noqa: E402
 
+# The PostgreSQL backend: `pytest --backend=postgresql` (make test-server) runs the `store` and `demo_store`
+# tests on a throwaway server; tests/store/test_server*.py use it whatever the option, skipping without PostgreSQL.
+pytest_plugins = ["pg_harness"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--backend", choices=("sqlite", "postgresql"), default="sqlite",
+                     help="where the store and demo_store fixtures live: the encrypted file or a PostgreSQL server")
+
+
+def _on_server(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--backend") == "postgresql")
+
 PASSPHRASE = "test passphrase: Tees Valley 2015"
 
 
@@ -39,8 +52,11 @@ def store_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(store_path: Path) -> Iterator[Store]:
-    """A fresh, empty encrypted store, closed after the test."""
+def store(store_path: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
+    """A fresh, empty encrypted store (or server database, with --backend=postgresql), closed after the test."""
+    if _on_server(request):
+        yield request.getfixturevalue("server_store")
+        return
     s = Store.create(store_path, PASSPHRASE)
     yield s
     s.close()
@@ -65,8 +81,11 @@ def demo_store_path(demo_template: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def demo_store(demo_store_path: Path) -> Iterator[Store]:
-    s = Store.open(demo_store_path, PASSPHRASE)
+def demo_store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    if _on_server(request):
+        yield request.getfixturevalue("server_demo_store")
+        return
+    s = Store.open(request.getfixturevalue("demo_store_path"), PASSPHRASE)
     yield s
     s.close()
 

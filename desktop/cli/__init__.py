@@ -15,7 +15,7 @@ log = logging.getLogger("pathways.cli")
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 # Each feature area registers its own subcommands, in this order in the help.
-COMMAND_MODULES = ("report_cmds", "profile_cmds", "import_cmds", "meeting_cmds", "indicator_cmds")
+COMMAND_MODULES = ("report_cmds", "profile_cmds", "import_cmds", "meeting_cmds", "indicator_cmds", "server_cmds")
 
 
 def registrars() -> list[Registrar]:
@@ -53,15 +53,16 @@ def _launch_gui(argv: Sequence[str]) -> int:
     gui.add_argument("store", nargs="?", type=Path)
     gui.add_argument("--self-test", action="store_true")
     gui.add_argument("--exit-when-shown", action="store_true")  # start-up benchmark
+    gui.add_argument("--server", metavar="URL")  # a shared PostgreSQL server instead of a file (docs/server.md)
     args, _ = gui.parse_known_args(argv)
     from desktop.app import run, self_test  # Qt is imported only when a window is wanted
 
     if args.self_test:
         return int(self_test())
-    return int(run(args.store, exit_when_shown=args.exit_when_shown))
+    return int(run(args.store, exit_when_shown=args.exit_when_shown, server=args.server))
 
 
-GUI_FLAGS = ("--self-test", "--exit-when-shown")
+GUI_FLAGS = ("--self-test", "--exit-when-shown", "--server")
 
 
 def wants_window(argv: Sequence[str]) -> bool:

@@ -22,8 +22,16 @@ class CliError(PathwaysError):
     """A command-line usage problem, reported as one line."""
 
 
+def store_target(value: str) -> Path | str:
+    """A store file, or a server address kept as text (a Path would fold postgresql:// into postgresql:/)."""
+    from desktop.store.server import is_server_url
+
+    return value if is_server_url(value) else Path(value)
+
+
 def add_store_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("store", type=Path, metavar="STORE", help="the .pathways store file")
+    parser.add_argument("store", type=store_target, metavar="STORE",
+                        help="the .pathways store file, or a server: postgresql://role@host/database")
     add_passphrase_argument(parser)
 
 
@@ -79,7 +87,11 @@ def new_passphrase(args: argparse.Namespace, file_attr: str = "new_passphrase_fi
 
 
 def open_store(args: argparse.Namespace) -> Store:
-    return Store.open(args.store, passphrase(args))
+    """The store file, or the server database (with the partnership's data passphrase); same services either way."""
+    from desktop.store.backend import open_target
+
+    prompt = "Data passphrase: " if isinstance(args.store, str) else "Passphrase: "
+    return open_target(args.store, passphrase(args, prompt))
 
 
 def print_json(value: Any) -> None:

@@ -117,6 +117,9 @@ class Action(Base):
     timescale: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus), default=ActionStatus.NOT_STARTED)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Optimistic concurrency: every recorded update bumps it (services.concurrency), so a second person working
+    # from an older view of the action is told instead of silently overwriting the first.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     priority: Mapped[Priority] = relationship(back_populates="actions")
     lead_organisation: Mapped[Organisation | None] = relationship()

@@ -10,10 +10,11 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desktop.models.base import Base, utcnow
+from desktop.models.sealed import SealedDate, SealedText
 
 if TYPE_CHECKING:
     from desktop.models.plan import Plan
@@ -36,6 +37,10 @@ class ProfileAppendix(Base):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Who may see it on a shared server (row-level security, desktop.store.policies): "partner" appendices are
+    # visible to partner agencies, "restricted" ones to the database role that created them (owner_role) alone.
+    marking: Mapped[str] = mapped_column(String(20), default="restricted", server_default="restricted")
+    owner_role: Mapped[str] = mapped_column(String(63), default="", server_default="")
 
     plan: Mapped[Plan] = relationship()
     subjects: Mapped[list[ProfileSubject]] = relationship(
@@ -54,13 +59,14 @@ class ProfileSubject(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     appendix_id: Mapped[int] = mapped_column(ForeignKey("profile_appendix.id", ondelete="CASCADE"), index=True)
     # Direct identifiers.
-    name: Mapped[str] = mapped_column(String(200), default="")
-    date_of_birth: Mapped[dt.date | None] = mapped_column(Date, default=None)
-    pnc_id: Mapped[str] = mapped_column(String(20), default="")
-    cro_number: Mapped[str] = mapped_column(String(20), default="")
-    prison_number: Mapped[str] = mapped_column(String(20), default="")
-    address: Mapped[str] = mapped_column(Text, default="")
-    postcode: Mapped[str] = mapped_column(String(10), default="")
+    # Sealed client-side on a server (models.sealed); plain columns inside the encrypted SQLite file.
+    name: Mapped[str] = mapped_column(SealedText(200, "name"), default="")
+    date_of_birth: Mapped[dt.date | None] = mapped_column(SealedDate("date_of_birth"), default=None)
+    pnc_id: Mapped[str] = mapped_column(SealedText(20, "pnc_id"), default="")
+    cro_number: Mapped[str] = mapped_column(SealedText(20, "cro_number"), default="")
+    prison_number: Mapped[str] = mapped_column(SealedText(20, "prison_number"), default="")
+    address: Mapped[str] = mapped_column(SealedText(None, "address"), default="")
+    postcode: Mapped[str] = mapped_column(SealedText(10, "postcode"), default="")
     # Quasi-identifiers.
     age: Mapped[int | None] = mapped_column(Integer, default=None)
     gender: Mapped[str] = mapped_column(String(40), default="")

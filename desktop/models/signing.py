@@ -13,6 +13,7 @@ from sqlalchemy import Boolean, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desktop.models.base import Base, utcnow
+from desktop.models.sealed import SealedBytes
 
 if TYPE_CHECKING:
     from desktop.models.people import Partnership, Person
@@ -27,7 +28,7 @@ class SigningRoot(Base):
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
     subject: Mapped[str] = mapped_column(String(500))
     certificate_pem: Mapped[bytes] = mapped_column(LargeBinary)
-    private_key_pem: Mapped[bytes] = mapped_column(LargeBinary)
+    private_key_pem: Mapped[bytes] = mapped_column(SealedBytes("signing_root.private_key_pem"))  # sealed on a server
     fingerprint: Mapped[str] = mapped_column(String(95))  # SHA-256, "AA:BB:…"
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -44,7 +45,7 @@ class SignerCredential(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     root_id: Mapped[int | None] = mapped_column(ForeignKey("signing_root.id"), default=None)  # None: imported
     certificate_pem: Mapped[bytes] = mapped_column(LargeBinary)
-    private_key_pem: Mapped[bytes] = mapped_column(LargeBinary)
+    private_key_pem: Mapped[bytes] = mapped_column(SealedBytes("signer_credential.private_key_pem"))
     chain_pem: Mapped[bytes] = mapped_column(LargeBinary, default=b"")  # issuer certificates, root last
     source: Mapped[str] = mapped_column(String(20), default="issued")  # "issued" | "imported"
     fingerprint: Mapped[str] = mapped_column(String(95), default="")

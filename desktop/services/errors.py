@@ -25,3 +25,15 @@ class PeriodClosed(PathwaysError):
 
 class DisclosureBlocked(PathwaysError):
     """An export failed the disclosure check; nothing was written."""
+
+
+class ConcurrentChange(PathwaysError):
+    """Someone else changed the same thing first; nothing of this change was saved."""
+
+
+class ActionChangedElsewhere(ConcurrentChange):
+    """Someone recorded an update for the same action while this one was being written; ``latest`` is theirs."""
+
+    def __init__(self, message: str, latest: object | None = None) -> None:
+        super().__init__(message)
+        self.latest = latest

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.models import Action, ActionStatus, ActionUpdate, Person, ReportingPeriod, UpdateSource
-from desktop.services import audit
+from desktop.services import audit, concurrency
 from desktop.services.actor import Actor
 from desktop.services.errors import PeriodClosed, ValidationError
 from desktop.services.rag import RagScheme, scheme
@@ -76,8 +76,13 @@ def record_update(
     author: Person | None = None,
     as_at: dt.date | None = None,
     recorded_at: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> ActionUpdate:
-    """Append an update for the open quarter, enforcing the partnership's RAG rules."""
+    """Append an update for the open quarter, enforcing the partnership's RAG rules.
+
+    ``expected_version`` is the action's version when the user started (e.g. when the dialog opened): if someone
+    else has recorded an update since, :class:`ActionChangedElsewhere` says so and nothing is written.
+    """
     plan = action.priority.objective.plan
     if period.plan_id != plan.id:
         raise ValidationError(f"{period.label} is not a quarter of this action's plan.", field="period")
@@ -100,6 +105,7 @@ def record_update(
             raise ValidationError(f"{status.label} needs a remedial action.", field="remedial_action")
         if remedial_owner is None:
             raise ValidationError(f"{status.label} needs an owner for the remedial action.", field="remedial_owner")
+    concurrency.claim(session, action, period, expected_version)
     when = as_at or min(dt.date.today(), period.end_date)
     suggestion = suggest_rag(action, percent_complete, when, sch)
     update = ActionUpdate(

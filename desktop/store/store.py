@@ -137,8 +137,12 @@ class Store:
     # ---- units of work
 
     @contextlib.contextmanager
-    def session(self) -> Iterator[Session]:
-        """One unit of work: committed when the block ends, rolled back (nothing written) if it raises."""
+    def session(self, *, serializable: bool = False) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back (nothing written) if it raises.
+
+        ``serializable`` is for the server backend's sake (desktop.store.server); one SQLCipher connection already
+        runs every transaction serialisably.
+        """
         self._require()
         session = self._sessions()
         try:

@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.update_dialog: UpdateDialog | None = None
         self.form: QDialog | None = None  # the small form open now (tests reach it here)
         self._resume: Resume | None = None
+        self._server: tuple[Path, str] | None = None  # `pathways --server URL`: its name on the unlock screen, URL
         self._hidden: list[QWidget] = []
         self._stale: set[str] = set()  # screens to refresh when next shown (only the visible one refreshes at once)
 
@@ -426,17 +427,25 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ starting, unlocking, locking
 
-    def start(self, store: Path | None = None) -> None:
-        """Show the unlock screen for ``store`` (or the last store used)."""
-        recent = self.settings.recent_stores()
-        self.unlock.set_recent(recent, store or self.settings.last_store())
+    def start(self, store: Path | None = None, *, server: str | None = None) -> None:
+        """Show the unlock screen for ``store`` (or the last store used), or for a shared ``server``."""
+        self._server = None
+        if server:
+            from desktop.store.server import display_name
+
+            self._server = (Path(display_name(server)), server)
+            self.unlock.set_recent([], self._server[0])
+        else:
+            self.unlock.set_recent(self.settings.recent_stores(), store or self.settings.last_store())
         self.root.setCurrentWidget(self.unlock)
-        self.unlock.show_unlock()
+        self.unlock.show_unlock("Shared server: enter the partnership's data passphrase." if server else "")
         self._update_actions()
 
     def _on_unlock_requested(self, path: Path, secret: str) -> None:
         resume = self._resume if self._resume and self._resume.path == path else None
-        self.workspace.open_store(path, secret, plan_id=resume.plan_id if resume else None,
+        # The server's entry on the unlock screen connects there; a file chosen instead opens as usual.
+        target = self._server[1] if self._server and path == self._server[0] else path
+        self.workspace.open_store(target, secret, plan_id=resume.plan_id if resume else None,
                                   on_error=self._on_open_failed)
 
     def _on_create_requested(self, path: Path, secret: str) -> None:

@@ -123,7 +123,7 @@ class Workspace(QObject):
 
     def open_store(
         self,
-        path: Path,
+        path: Path | str,
         passphrase: str,
         *,
         create: bool = False,
@@ -138,7 +138,11 @@ class Workspace(QObject):
 
         def work(state: TaskState) -> Opened:
             state.set_progress(0.05, "Unlocking the store" if not create else "Creating the encrypted store")
-            store = Store.create(path, passphrase) if create else Store.open(path, passphrase)
+            from desktop.store.backend import open_target  # the server modules load only when opening a store
+
+            if create and isinstance(path, str):
+                raise StoreError("A server's database is created by its administrator (pathways server-setup).")
+            store = Store.create(path, passphrase) if create else open_target(path, passphrase)
             try:
                 state.check()
                 store_id = store.meta("store_id") or ""
@@ -156,10 +160,15 @@ class Workspace(QObject):
         def done(result: Opened) -> None:
             self.store = result.store
             self.store_id = result.store_id
-            self.path = path
             self.plans = result.plans
             self.data = result.data
-            self.settings.add_recent_store(path)
+            if isinstance(path, str):  # a shared server (docs/server.md): named, never listed among recent files
+                from desktop.store.server import display_name
+
+                self.path = Path(display_name(path))
+            else:
+                self.path = path
+                self.settings.add_recent_store(path)
             if result.data:
                 self.settings.set(LAST_PLAN, result.data.plan.id)
             self._load_actor()

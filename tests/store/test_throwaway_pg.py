@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from desktop.store import throwaway_pg
@@ -19,8 +21,6 @@ def test_missing_postgres_is_reported_with_the_package_to_install(monkeypatch: p
 
 
 def test_cluster_urls_use_psycopg_over_the_socket_and_escape_names() -> None:
-    from pathlib import Path
-
     cluster = throwaway_pg.Cluster(Path("/tmp/x/data"), Path("/tmp/x/sock"))
     url = cluster.url("plan db", "lead_alex", "p@ss word")
     assert url == "postgresql+psycopg://lead_alex:p%40ss%20word@/plan%20db?host=%2Ftmp%2Fx%2Fsock"

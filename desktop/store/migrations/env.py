@@ -1,4 +1,4 @@
-"""Alembic environment: always runs on the store's own, already keyed connection (never a URL)."""
+"""Alembic environment: always runs on the store's own connection (the keyed SQLCipher one, or the server's)."""
 
 from alembic import context
 
@@ -8,7 +8,8 @@ connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
     target_metadata=Base.metadata,
-    render_as_batch=True,  # SQLite has almost no ALTER TABLE: batch mode recreates tables
+    # SQLite has almost no ALTER TABLE: batch mode recreates tables there; PostgreSQL alters in place.
+    render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
 )
 with context.begin_transaction():
