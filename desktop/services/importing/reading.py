@@ -1,9 +1,10 @@
-"""Spreadsheet files → plain cell text: XLSX through openpyxl, CSV through pandas. Merged cells are filled from their
-top-left cell down the merged rows (a priority merged over four action rows belongs to all four), and the filled
-positions are remembered so that the hierarchy can tell "same cell as above" from "same words again". Solid cell
-fills are kept as RGB colours (theme colours and tints resolved) for trackers that give RAG only as a cell's colour.
-Formulas are read as their text, never evaluated. Nothing is written anywhere: the file is read into memory and the
-rows stay there.
+"""Spreadsheet files → plain cell text: XLSX through openpyxl, CSV through pandas.
+
+Merged cells are filled from their top-left cell down the merged rows (a priority merged over four action rows
+belongs to all four), and the filled positions are remembered so that the hierarchy can tell "same cell as above"
+from "same words again". Solid cell fills are kept as RGB colours (theme colours and tints resolved) for trackers
+that give RAG only as a cell's colour. Formulas are read as their text, never evaluated. Nothing is written
+anywhere: the file is read into memory and the rows stay there.
 """
 
 from __future__ import annotations
