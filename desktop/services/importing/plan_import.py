@@ -38,7 +38,8 @@ from desktop.models import (
 )
 from desktop.services import audit, plans
 from desktop.services.actor import Actor
-from desktop.services.errors import NotFound
+from desktop.services.errors import NotFound, ValidationError
+from desktop.services.importing.colours import nearest_status
 from desktop.services.importing.headings import Field, is_header_row, normalise_heading, suggest_mapping
 from desktop.services.importing.hierarchy import (
     DraftAction,
@@ -53,6 +54,7 @@ from desktop.services.importing.values import (
     LeadReading,
     StatusReading,
     Timescale,
+    is_commentary,
     normalise_word,
     one_line,
     parse_date,
@@ -60,6 +62,7 @@ from desktop.services.importing.values import (
     parse_percent,
     parse_status,
     parse_timescale,
+    quarter_span,
     reading_for,
     split_items,
     status_key,
@@ -95,7 +98,9 @@ MAX_NAME = 200
 class ImportOptions:
     """The user's choices: column overrides (heading key → field), status mappings (value key → "rag:amber",
     "status:deferred" or "blank"), whether to split cells holding several actions, a title for a new plan and the
-    quarter in which RAG and progress are recorded (existing plans only; default: the current open quarter)."""
+    quarter in which RAG and progress are recorded: one of the plan's quarters, or a new one written as "2024/25 Q3"
+    (created by the import). Default: an existing plan's current open quarter; for a new plan, the quarter the
+    file's own Quarter column gives, if any."""
 
     columns: Mapping[str, Field] = field(default_factory=dict)
     statuses: Mapping[str, str] = field(default_factory=dict)
@@ -151,6 +156,9 @@ class ActionSpec:
     pathways: list[str]
     existing_id: int | None = None
     record_update: bool = False
+    fill_rag: str = ""  # the RAG read from the cell's fill colour (the file gave no RAG as text)
+    status_sentence: bool = False  # the status cell held commentary, kept as such
+    note_lines: int = 0  # progress notes read from lines under the action text
 
 
 @dataclass
@@ -183,6 +191,7 @@ class ImportPlan:
     rag_scheme: str
     period_id: int | None
     period_label: str
+    new_period: tuple[str, dt.date, dt.date] | None  # a quarter the import creates for the statuses
     columns: list[ColumnInfo]
     questions: list[StatusQuestion]
     fates: list[RowFate]
@@ -190,6 +199,7 @@ class ImportPlan:
     new_organisations: list[str]
     new_people: list[str]
     notes: list[str]
+    inferences: list[str] = field(default_factory=list)  # what was read from layout rather than said outright
 
     @property
     def actions(self) -> list[ActionSpec]:
@@ -380,24 +390,65 @@ class _Previewer:
             partnership = session.scalars(select(Partnership).order_by(Partnership.id).limit(1)).first()
             self.scheme = scheme(options.rag_scheme or (partnership.rag_scheme if partnership else "rag"))
         self.partnership = partnership
+        self.new_period: tuple[str, dt.date, dt.date] | None = None
+        self.period_from = ""  # how the quarter was chosen, for the preview
+        self.inferences: list[str] = []
         self.period = self._period()
+
+    def _new_quarter(self, label: str) -> None:
+        span = quarter_span(label)
+        if span is None:
+            raise ImportRejected(f"'{one_line(label)[:40]}' is not a quarter Pathways can read; write it as a "
+                                 "financial-year quarter such as 2024/25 Q3.")
+        for other in self.plan.periods if self.plan is not None else []:
+            if span[1] <= other.end_date and other.start_date <= span[2]:
+                raise ImportRejected(f"{span[0]} overlaps the plan's quarter {other.label}; choose that quarter "
+                                     "or another.")
+        self.new_period = span
 
     def _period(self) -> ReportingPeriod | None:
         if self.plan is None:
             if self.options.period:
-                raise ImportRejected("A quarter can only be chosen when importing into an existing plan.")
+                self._new_quarter(self.options.period)
+                self.period_from = "the quarter chosen for the import"
             return None
         if self.options.period:
             try:
                 period = find_period(self.session, self.plan.id, self.options.period)
             except NotFound as exc:
-                raise ImportRejected(str(exc)) from None
+                if quarter_span(self.options.period) is None:
+                    raise ImportRejected(f"{exc} A new quarter is written like 2024/25 Q3.") from None
+                self._new_quarter(self.options.period)
+                self.period_from = "the quarter chosen for the import"
+                return None
             if period.is_closed:
                 raise ImportRejected(f"{period.label} is closed; choose an open quarter for the imported RAG "
                                      "and progress.")
             return period
         current = current_period(self.session, self.plan.id)
         return current if current is not None and not current.is_closed else None
+
+    def quarter_from_file(self, drafts: list[DraftAction]) -> None:
+        """A new plan with no quarter chosen: the quarter the file's Quarter column gives (the latest, if several)."""
+        if self.plan is not None or self.options.period or self.new_period is not None:
+            return
+        spans = {span for d in drafts if d.values.get(Field.QUARTER)
+                 for span in [quarter_span(d.values[Field.QUARTER])] if span is not None}
+        if not spans:
+            return
+        latest = max(spans, key=lambda x: x[1])
+        self.new_period = latest
+        self.period_from = "the file's Quarter column"
+        if len(spans) > 1:
+            others = ", ".join(x[0] for x in sorted(spans, key=lambda x: x[1]) if x != latest)
+            self.notes.append(f"The file's Quarter column names several quarters; the statuses are recorded in the "
+                              f"latest, {latest[0]} (also named: {others}). Choose another quarter to change this.")
+
+    @property
+    def period_label(self) -> str:
+        if self.period is not None:
+            return self.period.label
+        return self.new_period[0] if self.new_period is not None else ""
 
     def choose_scheme(self, drafts: list[DraftAction]) -> None:
         """For a new plan with no scheme chosen: the partnership's, unless the file's statuses need another
@@ -447,10 +498,27 @@ class _Previewer:
             if message not in fate.notes:
                 fate.notes.append(message)
 
-        status_reading = self._status(v.get(Field.STATUS, ""), draft, Field.STATUS)
-        rag_reading = self._status(v.get(Field.RAG, ""), draft, Field.RAG)
+        sentences: list[str] = []
+        for f in (Field.STATUS, Field.RAG):
+            text = v.get(f, "")
+            if (text and parse_status(text, self.scheme) is None and status_key(text) not in self.status_map
+                    and is_commentary(text)):
+                sentences.append(tidy(text))
+                note(f"column '{self._column(draft, f)}' holds commentary, not a status; kept as progress "
+                     "commentary")
+        status_reading = (self._status(v.get(Field.STATUS, ""), draft, Field.STATUS)
+                          if tidy(v.get(Field.STATUS, "")) not in sentences else StatusReading())
+        rag_reading = (self._status(v.get(Field.RAG, ""), draft, Field.RAG)
+                       if tidy(v.get(Field.RAG, "")) not in sentences else StatusReading())
         forecast_reading = self._status(v.get(Field.FORECAST_RAG, ""), draft, Field.FORECAST_RAG)
         rag = rag_reading.rag or status_reading.rag
+        fill_rag = ""
+        if rag is None and draft.fill:
+            found = nearest_status(draft.fill, self.scheme,
+                                   allow_grey=draft.fill_field in (Field.RAG, Field.STATUS))
+            if found is not None:
+                rag = fill_rag = found.key
+                note(f"RAG {found.label} read from the fill colour of column '{draft.fill_column}'")
         status = status_reading.status or rag_reading.status
         if status is None:
             status = {None: ActionStatus.NOT_STARTED, "blue": ActionStatus.COMPLETE,
@@ -509,7 +577,9 @@ class _Previewer:
             measures=split_items(v.get(Field.MEASURES, "")), outcome=tidy(v.get(Field.OUTCOME, "")), leads=leads,
             organisation=organisation, resources=tidy(v.get(Field.RESOURCES, "")), start=start, due=due,
             timescale=timescale_text, status=status, rag=rag, forecast_rag=forecast_reading.rag, percent=percent,
-            commentary=tidy(v.get(Field.PROGRESS, "")), remedial=tidy(v.get(Field.REMEDIAL, "")), pathways=pathways,
+            commentary="\n".join(sentences + ([tidy(v[Field.PROGRESS])] if v.get(Field.PROGRESS) else [])),
+            remedial=tidy(v.get(Field.REMEDIAL, "")), pathways=pathways, fill_rag=fill_rag,
+            status_sentence=bool(sentences), note_lines=draft.note_lines,
         )
 
     def _pathways(self, text: str, *, partial: bool = False) -> list[str] | None:
@@ -556,10 +626,11 @@ class _Previewer:
         wants = [a for a in actions if a.rag or a.forecast_rag or a.percent is not None or a.commentary or a.remedial]
         if not wants:
             return
-        if self.period is None:
-            where = ("a new plan has no quarters yet" if self.plan is None else "the plan has no open quarter")
-            self.notes.append(f"RAG, % complete and progress commentary are not recorded: {where}. Add a quarter and "
-                              "import into the plan again to record them.")
+        if self.period is None and self.new_period is None:
+            where = "no quarter was chosen for them" if self.plan is None else "the plan has no open quarter"
+            self.notes.append(f"RAG, % complete and progress commentary are not recorded: {where}. Choose the "
+                              "quarter they belong to (--period, e.g. 2024/25 Q3) and the import records them "
+                              "there, creating the quarter if need be.")
             return
         for a in wants:
             previous = latest_update(self.session, a.existing_id) if a.existing_id else None
@@ -643,6 +714,43 @@ def _describe(fates: list[RowFate], actions: list[ActionSpec], period_label: str
         fate.detail = "; ".join(parts)
 
 
+def _quoted(items: list[str], limit: int = 4) -> str:
+    shown = ", ".join(f"\u201c{one_line(x)[:50]}\u201d" for x in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _inferences(sections: list[str], actions: list[ActionSpec], pv: _Previewer) -> list[str]:
+    """What the import read from the file's layout rather than from its words, one line each, for the preview."""
+    out: list[str] = []
+    coloured = [a for a in actions if a.fill_rag]
+    if coloured:
+        counts = Counter(a.fill_rag for a in coloured)
+        spread = ", ".join(f"{n} {pv.scheme.status(k).label}" for k, n in counts.most_common())
+        n = len(coloured)
+        out.append(f"Colour \u2192 RAG: {n} action{'s' if n != 1 else ''} had no RAG written, so it was read from "
+                   f"the cell's fill colour ({spread}).")
+    if sections:
+        n = len(sections)
+        out.append(f"Section row \u2192 objective: {n} row{'s' if n != 1 else ''} across the table "
+                   f"{'were' if n != 1 else 'was'} read as the objective of the rows beneath: {_quoted(sections)}.")
+    noted = [a for a in actions if a.note_lines]
+    if noted:
+        lines = sum(a.note_lines for a in noted)
+        out.append(f"Note lines \u2192 progress: {lines} line{'s' if lines != 1 else ''} under "
+                   f"{len(noted)} action{'s' if len(noted) != 1 else ''} (\u201cUpdate\u2026\u201d, a date, "
+                   "\u201cQ3:\u201d, a dash) were read as progress commentary, not as new actions.")
+    sentences = [a for a in actions if a.status_sentence]
+    if sentences:
+        n = len(sentences)
+        out.append(f"Sentence \u2192 commentary: {n} status cell{'s' if n != 1 else ''} held sentences rather than a "
+                   "status; they were kept as progress commentary.")
+    if pv.new_period is not None:
+        label, start, end = pv.new_period
+        out.append(f"Quarter: the statuses are recorded as updates in {label} ({start:%d %b %Y} \u2013 "
+                   f"{end:%d %b %Y}), a new quarter created by the import, from {pv.period_from}.")
+    return out
+
+
 def _title_from_name(name: str) -> str:
     stem = Path(name).stem.replace("_", " ").replace("-", " ")
     return " ".join(stem.split()) or "Imported plan"
@@ -667,6 +775,7 @@ def preview_import(
     outline = build_outline(mapped, split_cells=options.split_cells)
     pv = _Previewer(session, src, plan, options, len(mapped) > 1)
     pv.choose_scheme(outline.actions)
+    pv.quarter_from_file(outline.actions)
     objectives: list[ObjectiveSpec] = []
     for o in outline.objectives:
         o_spec = ObjectiveSpec(o.code if len(o.code) <= MAX_CODE else "", o.title)
@@ -684,7 +793,8 @@ def preview_import(
     _assign_codes(session, objectives)
     actions = [a for o in objectives for p in o.priorities for a in p.actions]
     pv.decide_updates(actions)
-    _describe(outline.fates, actions, pv.period.label if pv.period else "")
+    _describe(outline.fates, actions, pv.period_label)
+    inferences = _inferences(outline.section_objectives, actions, pv)
     if plan is not None:
         title = plan.title
     else:
@@ -702,7 +812,8 @@ def preview_import(
         partnership_name=partnership_name,
         rag_scheme=pv.scheme.key,
         period_id=pv.period.id if pv.period else None,
-        period_label=pv.period.label if pv.period else "",
+        period_label=pv.period_label,
+        new_period=pv.new_period,
         columns=columns,
         questions=questions,
         fates=outline.fates,
@@ -710,6 +821,7 @@ def preview_import(
         new_organisations=sorted(pv.directory.new_orgs.values(), key=str.casefold),
         new_people=sorted((_lead_label(p) for p in pv.directory.new_people.values()), key=str.casefold),
         notes=pv.notes,
+        inferences=inferences,
     )
 
 
@@ -772,6 +884,14 @@ def apply_import(session: Session, actor: Actor, preview: ImportPlan) -> ImportR
         period: ReportingPeriod | None = None
         if preview.period_id is not None:
             period = session.get(ReportingPeriod, preview.period_id)
+        elif preview.new_period is not None and preview.counts["updates"]:
+            from desktop.services.periods import add_period
+
+            label, start, end = preview.new_period
+            try:
+                period = add_period(session, actor, plan, label, start, end)
+            except ValidationError as exc:
+                raise ImportRejected(f"The quarter {label} could not be created: {exc}") from None
         if period is not None and period.is_closed:
             raise ImportRejected(f"{period.label} was closed after the preview; preview the import again.")
 
