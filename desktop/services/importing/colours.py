@@ -2,8 +2,10 @@
 
 Excel stores a fill as an RGB value, an index into the old 56-colour palette, or a theme colour (an accent of the
 workbook's theme) lightened or darkened by a tint. All three are resolved to RGB here, and an RGB colour is read as
-the scheme status whose hue is nearest (pale "Bad"/"Good" style fills and strong traffic-light fills alike). Whites,
-greys and colours far from every status are not statuses.
+the scheme status whose hue is nearest (pale "Bad"/"Good" style fills and strong traffic-light fills alike). Each
+status sits at the hue spreadsheet traffic lights give it rather than at Pathways' own darker shade, so that Excel's
+yellows count as amber and its olive and lime greens as green. Whites, greys and colours far from every status are
+not statuses.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ _DRAWING_NS = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _THEME_ORDER = ("lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6",
                 "hlink", "folHlink")
 MAX_HUE_DISTANCE = 45.0  # degrees: further from every status than this is not a RAG colour
+# Where each status sits on the colour wheel (degrees) as trackers colour them; other statuses use their own colour.
+STATUS_HUES = {"red": 0.0, "amber_red": 22.0, "amber": 42.0, "amber_green": 78.0, "green": 110.0, "blue": 215.0}
 
 
 def theme_colours(theme_xml: bytes | str | None) -> list[str]:
@@ -123,9 +127,9 @@ def nearest_status(rgb: str, sch: RagScheme, *, allow_grey: bool = False) -> Rag
     best: tuple[float, RagStatus] | None = None
     for status in sch.statuses:
         colour = status.colour.lstrip("#").lower()
-        if not is_rag_like(colour):
+        if status.key not in STATUS_HUES and not is_rag_like(colour):
             continue
-        distance = _hue_distance(hue, _hls(colour)[0])
+        distance = _hue_distance(hue, STATUS_HUES.get(status.key, _hls(colour)[0]))
         if best is None or distance < best[0]:
             best = (distance, status)
     if best is None or best[0] > MAX_HUE_DISTANCE:
