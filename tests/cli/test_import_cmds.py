@@ -148,8 +148,9 @@ def test_a_colour_coded_tracker_comes_in_with_its_statuses_in_the_quarter_named(
     ws = wb.active
     for row in (["Ref", "What are we going to do?", "Who will lead?", "RAG", "Where are we now?"],
                 ["PATHWAY: Health"],
-                ["H1", "Agree a GP registration route for people leaving custody\nUpdate \u2013 two practices signed up",
-                 "Health Lead", None, "Route agreed with the practice manager"],
+                ["H1", "Agree a GP registration route for people leaving custody\n"
+                 "Update \u2013 two practices signed up", "Health Lead", None,
+                 "Route agreed with the practice manager"],
                 ["H2", "Offer naloxone training at the hostel", "Health Lead", None, "Sessions running"]):
         ws.append(row)
     ws.merge_cells("A2:E2")
@@ -169,5 +170,6 @@ def test_a_colour_coded_tracker_comes_in_with_its_statuses_in_the_quarter_named(
     assert "2 actions, 2 updates" in out
     with Store.open(empty_store, passphrase) as store, store.session() as s:
         updates = list(s.scalars(select(ActionUpdate)))
-        assert [(u.rag, u.period.label, u.source) for u in updates] == [("green", "2025/26 Q1", UpdateSource.IMPORT)] * 2
+        assert [(u.rag, u.period.label, u.source) for u in updates] == \
+            [("green", "2025/26 Q1", UpdateSource.IMPORT)] * 2
         assert updates[0].commentary == "Route agreed with the practice manager\nUpdate \u2013 two practices signed up"
