@@ -738,7 +738,8 @@ def _inferences(sections: list[str], actions: list[ActionSpec], pv: _Previewer) 
         lines = sum(a.note_lines for a in noted)
         out.append(f"Note lines \u2192 progress: {lines} line{'s' if lines != 1 else ''} under "
                    f"{len(noted)} action{'s' if len(noted) != 1 else ''} (\u201cUpdate\u2026\u201d, a date, "
-                   "\u201cQ3:\u201d, a dash) were read as progress commentary, not as new actions.")
+                   f"\u201cQ3:\u201d, a dash) {'were' if lines != 1 else 'was'} read as progress commentary, "
+                   "not as new actions.")
     sentences = [a for a in actions if a.status_sentence]
     if sentences:
         n = len(sentences)
