@@ -148,8 +148,8 @@ def test_fill_colours_resolve_theme_colours_and_tints() -> None:
 
 
 def test_rag_given_only_as_fill_colour_is_read_and_said(store: Store, actor: Actor, tmp_path: Path) -> None:
-    """A blank RAG column coloured in, in one sheet's table; no RAG column at all (the code cells coloured, with
-    theme colours and tints) in another."""
+    """A blank RAG column coloured in, in one file; no RAG column at all (the update cells coloured with theme
+    colours and tints, the rest banded in light blue) in another."""
     blank_rag = [
         ["Action", "Lead officer", "RAG", "Progress", "Remedial action"],
         ["Publish a leaflet on help after release", "Comms Officer", None, "Printed and in use", ""],
@@ -178,12 +178,14 @@ def test_rag_given_only_as_fill_colour_is_read_and_said(store: Store, actor: Act
         ["T3", "Review the out-of-hours contact arrangements", "Analyst", "Not begun; staff shortage"],
     ]
     path = _xlsx(tmp_path, "themed.xlsx", themed,
-                 fills={"A2": Color(theme=6, tint=0.4), "A3": Color(theme=9, tint=0.6),
-                        "A4": Color(theme=5, tint=0.0)})
+                 fills={"D2": Color(theme=6, tint=0.4), "D3": Color(theme=9, tint=0.6),
+                        "D4": Color(theme=5, tint=0.0),
+                        # light blue banding across the other cells is shading, not status
+                        **{f"{c}{r}": "FFDDEBF7" for c in "ABC" for r in (2, 3, 4)}})
     with store.session() as session:
         preview = preview_import(session, path)
         assert {a.code: a.rag for a in preview.actions} == {"T1": "green", "T2": "amber", "T3": "red"}
-        assert any("column 'Code'" in note for f in preview.fates for note in f.notes)
+        assert any("column 'Update'" in note for f in preview.fates for note in f.notes)
 
 
 # ---------------------------------------------------------------------------------------------- sentences and notes

@@ -102,6 +102,14 @@ def is_rag_like(rgb: str) -> bool:
     return s >= 0.25 and 0.12 <= lightness <= 0.95
 
 
+def is_status_colour(rgb: str) -> bool:
+    """A fill that reads as red, amber or green in any scheme (blue banding and header shading do not)."""
+    if not is_rag_like(rgb):
+        return False
+    hue = _hls(rgb)[0]
+    return any(_hue_distance(hue, STATUS_HUES[k]) <= MAX_HUE_DISTANCE for k in ("red", "amber", "green"))
+
+
 def _greyish(rgb: str) -> bool:
     _, lightness, s = _hls(rgb)
     return s < 0.12 and 0.25 <= lightness <= 0.8

@@ -16,7 +16,7 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from desktop.services.importing.colours import is_rag_like
+from desktop.services.importing.colours import is_status_colour
 from desktop.services.importing.headings import APPENDABLE, Field, is_header_row
 from desktop.services.importing.reading import Sheet, column_letter
 from desktop.services.importing.values import (
@@ -601,7 +601,7 @@ def rag_fill_column(mapped: MappedSheet, header: int) -> int | None:
     end = later[0] if later else len(sheet.rows)
     coloured: dict[int, int] = {}
     for (r, c), rgb in sheet.fills.items():
-        if header < r < end and is_rag_like(rgb):
+        if header < r < end and is_status_colour(rgb):
             coloured[c] = coloured.get(c, 0) + 1
     for wanted in (Field.RAG, Field.STATUS):
         column = next((c for c, f in mapping.items() if f == wanted), None)
