@@ -498,18 +498,21 @@ class _Previewer:
             if message not in fate.notes:
                 fate.notes.append(message)
 
+        # Long free text in a status or RAG column is commentary; only short values are statuses to map.
         sentences: list[str] = []
+        commentary_in: set[Field] = set()
         for f in (Field.STATUS, Field.RAG):
             text = v.get(f, "")
-            if (text and parse_status(text, self.scheme) is None and status_key(text) not in self.status_map
-                    and is_commentary(text)):
+            if (text and is_commentary(text) and parse_status(text, self.scheme) is None
+                    and status_key(text) not in self.status_map):
                 sentences.append(tidy(text))
+                commentary_in.add(f)
                 note(f"column '{self._column(draft, f)}' holds commentary, not a status; kept as progress "
                      "commentary")
-        status_reading = (self._status(v.get(Field.STATUS, ""), draft, Field.STATUS)
-                          if tidy(v.get(Field.STATUS, "")) not in sentences else StatusReading())
-        rag_reading = (self._status(v.get(Field.RAG, ""), draft, Field.RAG)
-                       if tidy(v.get(Field.RAG, "")) not in sentences else StatusReading())
+        status_reading = (StatusReading() if Field.STATUS in commentary_in
+                          else self._status(v.get(Field.STATUS, ""), draft, Field.STATUS))
+        rag_reading = (StatusReading() if Field.RAG in commentary_in
+                       else self._status(v.get(Field.RAG, ""), draft, Field.RAG))
         forecast_reading = self._status(v.get(Field.FORECAST_RAG, ""), draft, Field.FORECAST_RAG)
         rag = rag_reading.rag or status_reading.rag
         fill_rag = ""

@@ -197,6 +197,9 @@ def _values_and_fills(rows: Iterable[Sequence[Any]], fills: dict[tuple[int, int]
     """Each row's values, noting solid fills in ``fills`` on the way (one pass over the cells)."""
     for r, cells in enumerate(rows):
         for c, cell in enumerate(cells[:MAX_COLUMNS]):
+            style = getattr(cell, "style_array", None)
+            if style is None or style.fillId < 2:
+                continue  # fills 0 and 1 are every workbook's reserved "none" and "gray125"
             fill = getattr(cell, "fill", None)
             if fill is not None and getattr(fill, "fill_type", None) == "solid":
                 rgb = fill_rgb(fill, theme)
