@@ -334,7 +334,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(store: Store, actor: Acto
         def refuse(*args: object, **kwargs: object) -> None:
             raise ImportRejected("refused for the test")
 
-        monkeypatch.setattr("desktop.services.updates.record_update", refuse)
+        monkeypatch.setattr("desktop.services.importing.plan_import.record_updates", refuse)
         with pytest.raises(ImportRejected):
             apply_import(session, actor, preview)
         assert (_count(session, Plan), _count(session, Action), _count(session, ReportingPeriod)) == (0, 0, 0)

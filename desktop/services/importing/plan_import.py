@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from desktop.models import (
     Action,
+    ActionLead,
     ActionStatus,
     CriticalPathway,
     Objective,
@@ -70,7 +71,14 @@ from desktop.services.importing.values import (
 )
 from desktop.services.queries import current_period, find_period
 from desktop.services.rag import SCHEMES, RagScheme, scheme
-from desktop.services.updates import latest_update
+from desktop.services.updates import (
+    COMMENTARY_NOT_GIVEN,
+    REMEDIAL_TO_CONFIRM,
+    NewUpdate,
+    check_update,
+    latest_update,
+    record_updates,
+)
 
 __all__ = [
     "ActionSpec",
@@ -159,6 +167,8 @@ class ActionSpec:
     fill_rag: str = ""  # the RAG read from the cell's fill colour (the file gave no RAG as text)
     status_sentence: bool = False  # the status cell held commentary, kept as such
     note_lines: int = 0  # progress notes read from lines under the action text
+    remedial_to_confirm: bool = False  # Red/Amber kept with no remedial action given: recorded as to be confirmed
+    commentary_to_confirm: bool = False  # a RAG kept with no commentary given: recorded as to be confirmed
 
 
 @dataclass
@@ -637,18 +647,40 @@ class _Previewer:
             return
         for a in wants:
             previous = latest_update(self.session, a.existing_id) if a.existing_id else None
+            prior = previous.rag if previous else None
             status = self.scheme.find(a.rag)
-            problem = ""
-            if a.rag != (previous.rag if previous else None) and not a.commentary:
-                problem = "a change of RAG needs a commentary (map a progress column)"
-            elif status is not None and status.needs_remedial and not a.remedial:
-                problem = f"{status.label} needs a remedial action"
-            elif status is not None and status.needs_remedial and not a.leads:
-                problem = f"{status.label} needs a lead officer to own the remedial action"
-            if problem:
-                a.fate.notes.append(f"RAG and progress not recorded: {problem}")
-            else:
-                a.record_update = True
+            # A status the tracker gives is kept even when the words the app asks for are missing: dropping a Red
+            # for want of a remedial action would make the plan read better than the truth. The gaps are recorded
+            # as "to be confirmed", so they show wherever remedial actions and commentary are shown.
+            if status is not None and a.rag != prior and not a.commentary.strip():
+                a.commentary, a.commentary_to_confirm = COMMENTARY_NOT_GIVEN, True
+            if status is not None and status.needs_remedial and not a.remedial.strip():
+                a.remedial, a.remedial_to_confirm = REMEDIAL_TO_CONFIRM, True
+            has_owner = self._has_lead(a)
+            try:
+                check_update(self.scheme, prior, rag=a.rag, forecast_rag=a.forecast_rag, percent_complete=a.percent,
+                             commentary=a.commentary, remedial_action=a.remedial, has_remedial_owner=has_owner,
+                             source=UpdateSource.IMPORT)
+            except ValidationError as exc:
+                a.fate.notes.append(f"RAG and progress not recorded: {str(exc).rstrip('.')}")
+                continue
+            a.record_update = True
+            if status is None:
+                continue
+            if a.remedial_to_confirm:
+                a.fate.notes.append(f"{status.label} kept; remedial action to be confirmed")
+            if status.needs_remedial and not has_owner:
+                a.fate.notes.append(f"{status.label} kept; owner of the remedial action to be confirmed (no lead "
+                                    "officer)")
+            if a.commentary_to_confirm:
+                a.fate.notes.append(f"{status.label} kept; commentary to be confirmed")
+
+    def _has_lead(self, a: ActionSpec) -> bool:
+        """Whether the action will have a lead officer to own a remedial action (its primary lead, as recorded)."""
+        if a.existing_id is None:
+            return bool(a.leads)
+        existing = self.session.get(Action, a.existing_id)
+        return existing is not None and existing.primary_lead is not None
 
 
 def _trailing_number(code: str) -> str:
@@ -748,10 +780,37 @@ def _inferences(sections: list[str], actions: list[ActionSpec], pv: _Previewer) 
         n = len(sentences)
         out.append(f"Sentence \u2192 commentary: {n} status cell{'s' if n != 1 else ''} held sentences rather than a "
                    "status; they were kept as progress commentary.")
+    to_confirm = [a for a in actions if a.record_update and a.remedial_to_confirm]
+    if to_confirm:
+        counts = Counter(pv.scheme.status(a.rag).label for a in to_confirm if a.rag)
+        spread = ", ".join(f"{n} {label}" for label, n in counts.most_common())
+        n = len(to_confirm)
+        out.append(f"Kept without a remedial action: {n} action{'s' if n != 1 else ''} ({spread}) "
+                   f"{'have' if n != 1 else 'has'} a status that needs one and the file gives none; the status is "
+                   f"recorded with the remedial action \u201c{REMEDIAL_TO_CONFIRM}\u201d, owned by the action's "
+                   "lead, and shows in the exceptions until it is replaced.")
+    silent = [a for a in actions if a.record_update and a.commentary_to_confirm]
+    if silent:
+        n = len(silent)
+        out.append(f"Kept without commentary: {n} status{'es' if n != 1 else ''} with no progress commentary "
+                   f"{'are' if n != 1 else 'is'} recorded with \u201c{COMMENTARY_NOT_GIVEN}\u201d.")
     if pv.new_period is not None:
         label, start, end = pv.new_period
         out.append(f"Quarter: the statuses are recorded as updates in {label} ({start:%d %b %Y} \u2013 "
                    f"{end:%d %b %Y}), a new quarter created by the import, from {pv.period_from}.")
+    return out
+
+
+def _primary_leads(session: Session, action_ids: list[int]) -> dict[int, int]:
+    """Each action's primary lead (its first lead by position), as person ids, in a few queries."""
+    out: dict[int, int] = {}
+    for i in range(0, len(action_ids), 500):
+        rows = session.execute(
+            select(ActionLead.action_id, ActionLead.person_id)
+            .where(ActionLead.action_id.in_(action_ids[i:i + 500]))
+            .order_by(ActionLead.action_id, ActionLead.position.desc())
+        )
+        out.update({action_id: person_id for action_id, person_id in rows})  # the lowest position is written last
     return out
 
 
@@ -899,8 +958,6 @@ def apply_import(session: Session, actor: Actor, preview: ImportPlan) -> ImportR
         if period is not None and period.is_closed:
             raise ImportRejected(f"{period.label} was closed after the preview; preview the import again.")
 
-        from desktop.services.updates import record_update
-
         if any(a.pathways for a in preview.actions) and not directory.pathway_rows:
             plans.ensure_default_pathways(session)  # the default taxonomy, in its order, before any is used
 
@@ -942,16 +999,19 @@ def apply_import(session: Session, actor: Actor, preview: ImportPlan) -> ImportR
         ids = plans.add_actions(session, actor, new_actions, reason=reason)
         created["actions"] += len(ids)
         to_update += [(a, action_id) for a, action_id in zip(new_specs, ids, strict=True) if a.record_update]
-        if period is not None:
-            for a, action_id in to_update:
-                action = session.get(Action, action_id)
-                assert action is not None
-                record_update(
-                    session, actor, action, period, rag=a.rag, forecast_rag=a.forecast_rag,
-                    percent_complete=a.percent, commentary=a.commentary, remedial_action=a.remedial,
-                    remedial_owner=action.primary_lead if a.remedial else None, source=UpdateSource.IMPORT,
-                )
-                created["updates"] += 1
+        if period is not None and to_update:
+            owners = _primary_leads(session, [action_id for a, action_id in to_update if a.remedial])
+            # One set-based write with the rules of an update entered in the app (updates.check_update).
+            try:
+                written = record_updates(session, actor, period, [
+                    NewUpdate(action_id, a.rag, forecast_rag=a.forecast_rag, percent_complete=a.percent,
+                              commentary=a.commentary, remedial_action=a.remedial,
+                              remedial_owner_id=owners.get(action_id) if a.remedial else None)
+                    for a, action_id in to_update
+                ], source=UpdateSource.IMPORT, reason=reason)
+            except ValidationError as exc:
+                raise ImportRejected(f"{exc} Preview the import again.") from None
+            created["updates"] += len(written)
         del audit_head
     return ImportResult(
         plan_id=plan.id, plan_title=plan.title, objectives=created["objectives"], priorities=created["priorities"],
