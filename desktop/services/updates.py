@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from desktop.models import (
@@ -255,7 +256,8 @@ def record_updates(
     # As in plans.add_actions: inserted in order on the store's one connection inside this transaction, the new
     # rows get ascending ids above the current maximum.
     highest = session.scalar(select(func.max(ActionUpdate.id))) or 0
-    session.execute(insert(ActionUpdate), rows)
+    # Core, not ORM, insert: the ORM splits the rows into a batch per run of the same None-valued columns.
+    session.execute(insert(cast(Table, ActionUpdate.__table__)), rows)
     ids = list(session.scalars(select(ActionUpdate.id).where(ActionUpdate.id > highest).order_by(ActionUpdate.id)))
     if len(ids) != len(rows):
         raise RuntimeError("updates were recorded by someone else during the import")
