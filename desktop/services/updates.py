@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Protocol, cast
 
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
@@ -46,7 +46,28 @@ def _pick(sch: RagScheme, *preferred: str) -> str | None:
     return next((k for k in preferred if sch.find(k) is not None), None)
 
 
-def suggest_rag(action: Action, percent_complete: int | None, as_at: dt.date, sch: RagScheme) -> Suggestion:
+class Scheduled(Protocol):
+    """What a RAG suggestion reads of an action: an ORM action, or the few columns a bulk update loads."""
+
+    @property
+    def status(self) -> ActionStatus: ...
+    @property
+    def start_date(self) -> dt.date | None: ...
+    @property
+    def due_date(self) -> dt.date | None: ...
+    @property
+    def timescale(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class _Schedule:
+    status: ActionStatus
+    start_date: dt.date | None
+    due_date: dt.date | None
+    timescale: str
+
+
+def suggest_rag(action: Scheduled, percent_complete: int | None, as_at: dt.date, sch: RagScheme) -> Suggestion:
     """A suggestion only: overdue and not complete → Red; well behind the time elapsed → Amber; else Green."""
     if action.status == ActionStatus.COMPLETE or (percent_complete or 0) >= 100:
         return Suggestion(_pick(sch, "blue", "green"), "The action is complete.")
@@ -214,14 +235,15 @@ def record_updates(
         return []
     session.flush()
     wanted = list(dict.fromkeys(item.action_id for item in items))
-    actions: dict[int, tuple[Action, int]] = {}
+    actions: dict[int, tuple[_Schedule, int]] = {}
     previous: dict[int, str | None] = {}
     for chunk in _chunks(wanted):
         found = session.execute(
-            select(Action, Objective.plan_id).join(Priority, Action.priority_id == Priority.id)
-            .join(Objective, Priority.objective_id == Objective.id).where(Action.id.in_(chunk))
+            select(Action.id, Action.status, Action.start_date, Action.due_date, Action.timescale, Objective.plan_id)
+            .join(Priority, Action.priority_id == Priority.id).join(Objective, Priority.objective_id == Objective.id)
+            .where(Action.id.in_(chunk))
         ).all()
-        actions.update({a.id: (a, plan_id) for a, plan_id in found})
+        actions.update({r[0]: (_Schedule(ActionStatus(r[1]), r[2], r[3], r[4] or ""), r[5]) for r in found})
         for action_id, rag in session.execute(
             select(ActionUpdate.action_id, ActionUpdate.rag).where(ActionUpdate.action_id.in_(chunk))
             .order_by(ActionUpdate.id)
@@ -271,6 +293,7 @@ def record_updates(
             reason=reason,
         ))
     audit.record_many(session, actor, changes)
-    for action, _ in actions.values():
-        session.expire(action, ["updates"])
+    for key in list(session.identity_map.keys()):  # actions already loaded see their new updates
+        if key[0] is Action and key[1][0] in actions and (obj := session.identity_map.get(key)) is not None:
+            session.expire(obj, ["updates"])
     return ids
