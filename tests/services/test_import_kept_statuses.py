@@ -17,7 +17,7 @@ from desktop.reports.delivery_update import UpdateOptions, build_delivery_update
 from desktop.services import periods
 from desktop.services.actor import Actor
 from desktop.services.importing import ImportOptions, apply_import, preview_import
-from desktop.services.updates import COMMENTARY_NOT_GIVEN, REMEDIAL_TO_CONFIRM
+from desktop.services.updates import COMMENTARY_NOT_GIVEN, REMEDIAL_TO_CONFIRM, record_update
 from desktop.store import Store
 
 ROWS = [
@@ -92,3 +92,30 @@ def test_red_and_amber_with_no_remedial_column_are_kept_and_flagged(store: Store
         flat = " ".join(exceptions.split())
         assert flat.count("Not given in the imported tracker") >= 3
         assert "owner not recorded" in flat  # K4, which has no lead
+
+
+def test_a_remedial_action_on_record_is_carried_forward_not_replaced(store: Store, tmp_path: Path) -> None:
+    importer = Actor(None, "Imported by the coordinator")
+    path = _tracker(tmp_path)
+    with store.session() as session:
+        first = apply_import(session, importer, preview_import(session, path,
+                                                               options=ImportOptions(period="2025/26 Q1")))
+        plan = session.get(Plan, first.plan_id)
+        assert plan is not None
+        quarter = plan.periods[0]
+        k1 = next(a for o in plan.objectives for p in o.priorities for a in p.actions if a.code == "K1")
+        owner = k1.primary_lead
+        record_update(session, importer, k1, quarter, rag="red", commentary="Mentors not yet recruited",
+                      remedial_action="Weekly case review with the provider", remedial_owner=owner)
+
+        # The same tracker again next week, still Red and still no remedial-action column.
+        again = preview_import(session, path, plan=plan, options=ImportOptions(period="2025/26 Q1"))
+        specs = {a.code: a for a in again.actions}
+        assert specs["K1"].record_update and specs["K1"].remedial == "Weekly case review with the provider"
+        assert "Red kept; remedial action carried forward from 2025/26 Q1" in specs["K1"].fate.notes
+        assert "Red kept; remedial action to be confirmed" not in specs["K1"].fate.notes
+        apply_import(session, importer, again)
+        latest = session.scalars(select(ActionUpdate).where(ActionUpdate.action_id == k1.id)
+                                 .order_by(ActionUpdate.id.desc())).first()
+        assert latest is not None and latest.rag == "red" and latest.source == UpdateSource.IMPORT
+        assert latest.remedial_action == "Weekly case review with the provider" and latest.remedial_owner == owner

@@ -168,6 +168,8 @@ class ActionSpec:
     status_sentence: bool = False  # the status cell held commentary, kept as such
     note_lines: int = 0  # progress notes read from lines under the action text
     remedial_to_confirm: bool = False  # Red/Amber kept with no remedial action given: recorded as to be confirmed
+    remedial_carried: str = ""  # the quarter whose remedial action (and owner) a kept Red/Amber carries forward
+    remedial_owner_id: int | None = None  # that remedial action's owner
     commentary_to_confirm: bool = False  # a RAG kept with no commentary given: recorded as to be confirmed
 
 
@@ -654,9 +656,15 @@ class _Previewer:
             # as "to be confirmed", so they show wherever remedial actions and commentary are shown.
             if status is not None and a.rag != prior and not a.commentary.strip():
                 a.commentary, a.commentary_to_confirm = COMMENTARY_NOT_GIVEN, True
-            if status is not None and status.needs_remedial and not a.remedial.strip():
-                a.remedial, a.remedial_to_confirm = REMEDIAL_TO_CONFIRM, True
             has_owner = self._has_lead(a)
+            if status is not None and status.needs_remedial and not a.remedial.strip():
+                carried = self.scheme.find(previous.rag) if previous is not None else None
+                if previous is not None and previous.remedial_action and carried is not None and carried.needs_remedial:
+                    # Still Red/Amber and the file says nothing new: the remedial action on record stands.
+                    a.remedial, a.remedial_owner_id = previous.remedial_action, previous.remedial_owner_id
+                    a.remedial_carried, has_owner = previous.period.label, previous.remedial_owner_id is not None
+                else:
+                    a.remedial, a.remedial_to_confirm = REMEDIAL_TO_CONFIRM, True
             try:
                 check_update(self.scheme, prior, rag=a.rag, forecast_rag=a.forecast_rag, percent_complete=a.percent,
                              commentary=a.commentary, remedial_action=a.remedial, has_remedial_owner=has_owner,
@@ -669,9 +677,11 @@ class _Previewer:
                 continue
             if a.remedial_to_confirm:
                 a.fate.notes.append(f"{status.label} kept; remedial action to be confirmed")
+            if a.remedial_carried:
+                a.fate.notes.append(f"{status.label} kept; remedial action carried forward from {a.remedial_carried}")
             if status.needs_remedial and not has_owner:
-                a.fate.notes.append(f"{status.label} kept; owner of the remedial action to be confirmed (no lead "
-                                    "officer)")
+                why = "" if a.remedial_carried else " (no lead officer)"
+                a.fate.notes.append(f"{status.label} kept; owner of the remedial action to be confirmed{why}")
             if a.commentary_to_confirm:
                 a.fate.notes.append(f"{status.label} kept; commentary to be confirmed")
 
@@ -1000,13 +1010,15 @@ def apply_import(session: Session, actor: Actor, preview: ImportPlan) -> ImportR
         created["actions"] += len(ids)
         to_update += [(a, action_id) for a, action_id in zip(new_specs, ids, strict=True) if a.record_update]
         if period is not None and to_update:
-            owners = _primary_leads(session, [action_id for a, action_id in to_update if a.remedial])
+            owners = _primary_leads(session, [action_id for a, action_id in to_update
+                                              if a.remedial and not a.remedial_carried])
             # One set-based write with the rules of an update entered in the app (updates.check_update).
             try:
                 written = record_updates(session, actor, period, [
                     NewUpdate(action_id, a.rag, forecast_rag=a.forecast_rag, percent_complete=a.percent,
                               commentary=a.commentary, remedial_action=a.remedial,
-                              remedial_owner_id=owners.get(action_id) if a.remedial else None)
+                              remedial_owner_id=(a.remedial_owner_id if a.remedial_carried
+                                                 else owners.get(action_id) if a.remedial else None))
                     for a, action_id in to_update
                 ], source=UpdateSource.IMPORT, reason=reason)
             except ValidationError as exc:
