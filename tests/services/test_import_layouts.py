@@ -18,7 +18,6 @@ from desktop.services.importing import FateKind, ImportOptions, ImportRejected, 
 from desktop.services.importing.headings import Field
 from desktop.services.queries import find_plan
 from desktop.services.readmodels import load_rows as action_rows
-from desktop.services.updates import REMEDIAL_TO_CONFIRM
 from desktop.store import Store
 
 
@@ -232,9 +231,12 @@ def test_import_into_a_live_plan_matches_actions_and_records_rag(demo_store: Sto
         specs = {a.code: a for a in preview.actions}
         assert specs["1.1b"].existing_id == before["1.1b"]
         # Amber needs a remedial action the file does not give: the Amber is kept (never dropped, which would
-        # make the plan read better than it is), flagged in the preview, its remedial action to be confirmed.
+        # make the plan read better than it is) with the remedial action already on record, flagged in the preview.
+        on_record = session.scalars(select(ActionUpdate).where(ActionUpdate.action_id == before["1.1b"])
+                                    .order_by(ActionUpdate.id.desc())).first()
+        assert on_record is not None and on_record.rag == "amber" and on_record.remedial_action
         assert specs["1.1b"].record_update
-        assert "Amber kept; remedial action to be confirmed" in specs["1.1b"].fate.notes
+        assert f"Amber kept; remedial action carried forward from {on_record.period.label}" in specs["1.1b"].fate.notes
         assert specs["1.1c"].record_update
         n_updates = session.scalar(select(func.count()).select_from(ActionUpdate))
         result = apply_import(session, actor, preview)
@@ -246,8 +248,9 @@ def test_import_into_a_live_plan_matches_actions_and_records_rag(demo_store: Sto
         kept = session.scalars(select(ActionUpdate).where(ActionUpdate.action_id == before["1.1b"])
                                .order_by(ActionUpdate.id.desc())).first()
         assert kept is not None and kept.rag == "amber" and kept.commentary == "Site not yet agreed"
-        assert kept.remedial_action == REMEDIAL_TO_CONFIRM
-        assert kept.remedial_owner == session.get(Action, before["1.1b"]).primary_lead
+        assert kept.id != on_record.id and kept.source == UpdateSource.IMPORT
+        assert (kept.remedial_action, kept.remedial_owner_id) == (on_record.remedial_action,
+                                                                  on_record.remedial_owner_id)
         assert session.scalar(select(func.count()).select_from(ActionUpdate)) == n_updates + 2
 
 
