@@ -15,6 +15,9 @@ APT_PACKAGES=(
 if [ "${PATHWAYS_WITH_SERVER:-}" = "1" ]; then
   APT_PACKAGES+=(postgresql-15)
 fi
+# Used by the tests only (never by the app): LibreOffice Calc, headless, to check that exported plans open cleanly.
+# Without root it is not required: the test that needs it is skipped and says why.
+TEST_APT_PACKAGES=(libreoffice-calc-nogui)
 
 pick_python() {
   for candidate in "${PYTHON:-}" python3.11 python3.12 python3.13 python3; do
@@ -32,6 +35,14 @@ if command -v dpkg-query >/dev/null 2>&1; then
   for pkg in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
+  if [ "$(id -u)" = "0" ]; then
+    for pkg in "${TEST_APT_PACKAGES[@]}"; do
+      dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+  elif ! command -v soffice >/dev/null 2>&1; then
+    echo "bootstrap: note: the LibreOffice export test will be skipped; to run it:" >&2
+    echo "  sudo apt-get install -y --no-install-recommends ${TEST_APT_PACKAGES[*]}" >&2
+  fi
   PY="$(pick_python || true)"
   if [ -z "$PY" ]; then
     missing+=(python3 python3-venv)

@@ -64,8 +64,13 @@ def print_preview(preview: ImportPlan) -> None:
         print(f"  {fate.where:<18} {fate.kind.value:<12} {fate.detail}{excerpt}")
         for note in fate.notes:
             print(f"  {'':<18} {'':<12} note: {note}")
+    if preview.inferences:
+        print("Inferred from the layout (check these):")
+        for line in preview.inferences:
+            print(f"  {line}")
     counts = preview.counts
-    where = f" in {preview.period_label}" if preview.period_label else ""
+    new = " (a new quarter)" if preview.new_period is not None and preview.period_id is None else ""
+    where = f" in {preview.period_label}{new}" if preview.period_label else ""
     matching = f"; {counts['existing']} rows match actions already in the plan" if counts["existing"] else ""
     print(f"Will add {counts['objectives']} objectives, {counts['priorities']} priorities, {counts['actions']} "
           f"actions, {counts['people']} lead officers and {counts['organisations']} organisations; "
@@ -205,7 +210,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="import the column with this heading as FIELD (e.g. 'Owner=lead', 'Notes=ignore')")
     p.add_argument("--no-split", action="store_true", help="keep a cell holding several actions as one action")
     p.add_argument("--title", help="title of the new plan (default: from the file)")
-    p.add_argument("--period", metavar="Q", help="quarter in which to record imported RAG (with --plan)")
+    p.add_argument("--period", metavar="Q",
+                   help="quarter the file's RAG, %% complete and commentary belong to, e.g. '2024/25 Q3'; created if "
+                        "the plan has no such quarter (default: the plan's open quarter, or for a new plan the "
+                        "file's Quarter column)")
     p.add_argument("--rag-scheme", metavar="SCHEME", help=f"RAG scheme of a new plan ({', '.join(SCHEMES)})")
     p.set_defaults(func=cmd_import)
 

@@ -294,7 +294,7 @@ class ImportWizard(QWizard):
 
     def import_options(self) -> ImportOptions:
         return ImportOptions(columns=dict(self.columns), statuses=dict(self.statuses),
-                             split_cells=self.file_page.split.isChecked())
+                             split_cells=self.file_page.split.isChecked(), period=self.file_page.quarter.text().strip())
 
     def target_plan_id(self) -> int | None:
         value = self.file_page.target.currentData()
@@ -431,6 +431,12 @@ class FilePage(_Page):
         self.split.setObjectName("split")
         self.split.setChecked(True)
         self.split.toggled.connect(lambda _: wizard.request_preview())
+        self.quarter = QLineEdit()
+        self.quarter.setObjectName("quarter")
+        self.quarter.setPlaceholderText("e.g. 2024/25 Q3; blank: the plan's open quarter, or the file's Quarter column")
+        self.quarter.setToolTip("The quarter the file's RAG, % complete and commentary belong to; the import "
+                                "creates it when the plan has no such quarter.")
+        self.quarter.editingFinished.connect(wizard.request_preview)
         self.summary = QLabel()
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
@@ -442,6 +448,10 @@ class FilePage(_Page):
         layout.addWidget(QLabel("Import into:"))
         layout.addWidget(self.target)
         layout.addWidget(self.split)
+        quarter_label = QLabel("&Quarter the statuses belong to:")
+        quarter_label.setBuddy(self.quarter)
+        layout.addWidget(quarter_label)
+        layout.addWidget(self.quarter)
         layout.addWidget(self.summary)
         layout.addWidget(self.error)
         layout.addStretch(1)
@@ -539,7 +549,8 @@ class PreviewPage(_Page):
         target = f"into {title}" if p.plan_id is not None else f"as a new plan {title}"
         lines = [f"Import {target}: {c['objectives']} objectives, {c['priorities']} priorities, {c['actions']} "
                  f"actions, {c['people']} lead officers and {c['organisations']} organisations to add; "
-                 f"{c['updates']} updates."]
+                 f"{c['updates']} updates{f' in {p.period_label}' if p.period_label else ''}."]
+        lines += [f"Inferred: {line}" for line in p.inferences]
         lines += p.notes + p.problems
         self.summary.setText("\n".join(lines))
 

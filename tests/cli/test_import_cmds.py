@@ -138,3 +138,38 @@ def test_returns_status_forms_and_import(demo_store_path: Path, tmp_path: Path, 
         assert len(s.scalars(select(ActionUpdate).where(ActionUpdate.source == UpdateSource.RETURN)).all()) == 1
     code, out, err = _run(capsys, "returns-import", demo_store_path, form, "--plan", "Hartlepool")
     assert "REFUSED: This form is for another plan." in out
+
+
+def test_a_colour_coded_tracker_comes_in_with_its_statuses_in_the_quarter_named(
+        empty_store: Path, tmp_path: Path, passphrase: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl.styles import PatternFill
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in (["Ref", "What are we going to do?", "Who will lead?", "RAG", "Where are we now?"],
+                ["PATHWAY: Health"],
+                ["H1", "Agree a GP registration route for people leaving custody\n"
+                 "Update \u2013 two practices signed up", "Health Lead", None,
+                 "Route agreed with the practice manager"],
+                ["H2", "Offer naloxone training at the hostel", "Health Lead", None, "Sessions running"]):
+        ws.append(row)
+    ws.merge_cells("A2:E2")
+    ws["D3"].fill = PatternFill("solid", fgColor="FF00B050")
+    ws["D4"].fill = PatternFill("solid", fgColor="FF92D050")
+    path = tmp_path / "tracker.xlsx"
+    wb.save(path)
+    code, out, err = _run(capsys, "import", empty_store, path, "--period", "2025/26 Q1", "--dry-run")
+    assert code == 0 and not err
+    assert "Inferred from the layout (check these):" in out
+    assert "Colour \u2192 RAG: 2 actions" in out and "Section row \u2192 objective: 1 row" in out
+    assert "Note lines \u2192 progress: 1 line under 1 action" in out
+    assert "2 updates recorded in 2025/26 Q1 (a new quarter)" in out
+    assert _actions(empty_store, passphrase) == 0
+    code, out, err = _run(capsys, "import", empty_store, path, "--period", "2025/26 Q1")
+    assert code == 0, err
+    assert "2 actions, 2 updates" in out
+    with Store.open(empty_store, passphrase) as store, store.session() as s:
+        updates = list(s.scalars(select(ActionUpdate)))
+        assert [(u.rag, u.period.label, u.source) for u in updates] == \
+            [("green", "2025/26 Q1", UpdateSource.IMPORT)] * 2
+        assert updates[0].commentary == "Route agreed with the practice manager\nUpdate \u2013 two practices signed up"

@@ -230,9 +230,13 @@ def test_import_into_a_live_plan_matches_actions_and_records_rag(demo_store: Sto
         assert kinds == [FateKind.EXISTING, FateKind.ACTION, FateKind.ACTION]
         specs = {a.code: a for a in preview.actions}
         assert specs["1.1b"].existing_id == before["1.1b"]
-        # Amber needs a remedial action: reported for that action, not written.
-        assert not specs["1.1b"].record_update
-        assert any("Amber needs a remedial action" in n for n in specs["1.1b"].fate.notes)
+        # Amber needs a remedial action the file does not give: the Amber is kept (never dropped, which would
+        # make the plan read better than it is) with the remedial action already on record, flagged in the preview.
+        on_record = session.scalars(select(ActionUpdate).where(ActionUpdate.action_id == before["1.1b"])
+                                    .order_by(ActionUpdate.id.desc())).first()
+        assert on_record is not None and on_record.rag == "amber" and on_record.remedial_action
+        assert specs["1.1b"].record_update
+        assert f"Amber kept; remedial action carried forward from {on_record.period.label}" in specs["1.1b"].fate.notes
         assert specs["1.1c"].record_update
         n_updates = session.scalar(select(func.count()).select_from(ActionUpdate))
         result = apply_import(session, actor, preview)
@@ -241,7 +245,13 @@ def test_import_into_a_live_plan_matches_actions_and_records_rag(demo_store: Sto
         update = session.scalars(select(ActionUpdate).where(ActionUpdate.action_id == new.id)).one()
         assert update.source == UpdateSource.IMPORT and update.rag == "red"
         assert update.remedial_action == "Escalate to the board" and update.remedial_owner is not None
-        assert session.scalar(select(func.count()).select_from(ActionUpdate)) == n_updates + 1
+        kept = session.scalars(select(ActionUpdate).where(ActionUpdate.action_id == before["1.1b"])
+                               .order_by(ActionUpdate.id.desc())).first()
+        assert kept is not None and kept.rag == "amber" and kept.commentary == "Site not yet agreed"
+        assert kept.id != on_record.id and kept.source == UpdateSource.IMPORT
+        assert (kept.remedial_action, kept.remedial_owner_id) == (on_record.remedial_action,
+                                                                  on_record.remedial_owner_id)
+        assert session.scalar(select(func.count()).select_from(ActionUpdate)) == n_updates + 2
 
 
 def test_import_into_a_plan_with_no_open_quarter_keeps_rag_out(store: Store, actor, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -144,3 +144,53 @@ def test_a_bad_file_shows_one_sentence_and_stays_on_the_first_page(qtbot: QtBot,
     assert wizard.preview is None and not wizard.file_page.isComplete()
     assert wizard.file_page.error.text().startswith("No column of actions was recognised")
     assert "Someone" not in wizard.file_page.error.text()
+
+
+def test_the_preview_names_what_was_inferred_and_the_statuses_go_to_the_quarter_asked(
+        qtbot: QtBot, workspace: Workspace, tmp_path: Path) -> None:
+    import openpyxl
+    from openpyxl.styles import PatternFill
+
+    from desktop.models import ActionUpdate, ReportingPeriod
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in (["Ref", "What are we going to do?", "Who will lead?", "RAG", "Where are we now?"],
+                ["PATHWAY: Accommodation"],
+                ["K1", "Hold a weekly housing surgery\nProgress: venue agreed", "Housing Lead", None, "Running"],
+                ["K2", "Publish a landlord guide", "Housing Lead", None, "Printed"]):
+        ws.append(row)
+    ws.merge_cells("A2:E2")
+    for ref in ("D3", "D4"):
+        ws[ref].fill = PatternFill("solid", fgColor="FF00B050")
+    path = tmp_path / "tracker.xlsx"
+    wb.save(path)
+    dialogs = FakeDialogs()
+    dialogs.open_path = path
+    wizard = ImportWizard(workspace, dialogs)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.mouseClick(wizard.file_page.browse, Qt.MouseButton.LeftButton)
+    assert wizard.preview is not None and wizard.preview.counts["updates"] == 0  # no quarter chosen yet
+    wizard.file_page.quarter.setText("2025/26 Q2")
+    wizard.file_page.quarter.editingFinished.emit()
+    assert wizard.preview is not None and wizard.preview.counts["updates"] == 2
+    wizard.next()
+    wizard.next()
+    assert wizard.currentId() == ImportWizard.PAGE_PREVIEW
+    summary = wizard.preview_page.summary.text()
+    assert "2 updates in 2025/26 Q2" in summary
+    assert "Inferred: Colour \u2192 RAG: 2 actions" in summary
+    assert "Inferred: Section row \u2192 objective: 1 row" in summary
+    assert "Inferred: Note lines \u2192 progress: 1 line under 1 action" in summary
+    wizard.resize(1100, 700)
+    wizard.grab().save(str(tmp_path / "preview.png"))
+    with qtbot.waitSignal(wizard.finished, timeout=5000):
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert wizard.import_result is not None and wizard.import_result.updates == 2
+    with workspace.session() as session:
+        periods = session.scalars(select(ReportingPeriod).where(
+            ReportingPeriod.plan_id == wizard.import_result.plan_id)).all()
+        assert [p.label for p in periods] == ["2025/26 Q2"]
+        rags = session.scalars(select(ActionUpdate.rag).where(ActionUpdate.period_id == periods[0].id)).all()
+        assert rags == ["green", "green"]

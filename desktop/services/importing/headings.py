@@ -39,6 +39,7 @@ class Field(enum.StrEnum):
     PROGRESS = "progress"
     REMEDIAL = "remedial"
     PATHWAYS = "pathways"
+    QUARTER = "quarter"
     IGNORE = "ignore"
 
     def __str__(self) -> str:
@@ -72,6 +73,7 @@ FIELD_LABELS: dict[Field, str] = {
     Field.PROGRESS: "Progress / commentary",
     Field.REMEDIAL: "Remedial action",
     Field.PATHWAYS: "Critical pathways",
+    Field.QUARTER: "Quarter of the status",
     Field.IGNORE: "(not imported)",
 }
 
@@ -127,8 +129,27 @@ KNOWN_HEADINGS: dict[str, Field] = {
                      "progress made", "narrative", "quarterly update", "position statement"), Field.PROGRESS),
     **dict.fromkeys(("remedial action", "remedial actions", "remedial", "mitigation", "mitigating action",
                      "corrective action", "action to address", "remedial action owner"), Field.REMEDIAL),
-    **dict.fromkeys(("last updated", "date updated", "updated", "quarter", "period", "direction of travel",
-                     "direction", "dot", "previous rag", "last quarter"), Field.IGNORE),
+    **dict.fromkeys(("quarter", "reporting quarter", "status quarter", "period", "reporting period"),
+                    Field.QUARTER),
+    **dict.fromkeys(("last updated", "date updated", "updated", "direction of travel", "direction", "dot",
+                     "previous rag", "last quarter"), Field.IGNORE),
+    # Headings written as the questions a plan answers ("What are we going to do?").
+    **dict.fromkeys(("what are we going to do", "what will we do", "what we are going to do", "what do we need to do",
+                     "what needs to be done", "what are we doing", "what will be done"), Field.ACTION),
+    **dict.fromkeys(("who will lead", "who is leading", "who leads", "who will lead it", "who is responsible",
+                     "who will do it", "who will be responsible"), Field.LEAD),
+    **dict.fromkeys(("who else needs to be involved", "who else is involved", "who else will be involved",
+                     "who else", "partners involved", "supporting partners", "supporting agencies"),
+                    Field.RESOURCES),
+    **dict.fromkeys(("how will we know whether we have succeeded", "how will we know if we have succeeded",
+                     "how will we know we have succeeded", "how will we measure success",
+                     "how will we know it has worked", "how will we measure it"), Field.MEASURES),
+    **dict.fromkeys(("when do we aim to do it by", "when will it be done", "when will it be done by",
+                     "when will we do it", "by when will it be done", "when by"), Field.TIMESCALE),
+    **dict.fromkeys(("what difference will it make", "why are we doing it", "why are we doing this"),
+                    Field.OUTCOME),
+    **dict.fromkeys(("where are we now", "how are we doing", "what progress have we made", "what has been done"),
+                    Field.PROGRESS),
     **dict.fromkeys(("critical pathways", "critical pathway", "pathway", "pathways", "reducing reoffending pathway",
                      "reducing re offending pathway"), Field.PATHWAYS),
 }
@@ -137,6 +158,13 @@ KNOWN_HEADINGS: dict[str, Field] = {
 _KEYWORDS: tuple[tuple[re.Pattern[str], Field], ...] = tuple(
     (re.compile(pattern), field)
     for pattern, field in (
+        # Questions first: "Who else needs to be involved?" names partners, not the lead.
+        (r"^who else\b|\binvolved\b", Field.RESOURCES),
+        (r"^who\b", Field.LEAD),
+        (r"^how will we (know|measure|tell)\b|\bsucceeded\b", Field.MEASURES),
+        (r"^(when|by when)\b", Field.TIMESCALE),
+        (r"^what\b.*\b(do|done|doing|deliver)$", Field.ACTION),
+        (r"^(what|where)\b.*\b(progress|now|doing)\b", Field.PROGRESS),
         (r"\bforecast\b.*\b(rag|status|rating)\b", Field.FORECAST_RAG),
         (r"\bremedial\b|\bmitigat", Field.REMEDIAL),
         (r"\bobjective\b.*\b(code|ref|no)\b", Field.OBJECTIVE_CODE),

@@ -16,6 +16,7 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from desktop.services.importing.colours import is_status_colour
 from desktop.services.importing.headings import APPENDABLE, Field, is_header_row
 from desktop.services.importing.reading import Sheet, column_letter
 from desktop.services.importing.values import (
@@ -26,6 +27,7 @@ from desktop.services.importing.values import (
     parse_timescale,
     split_code,
     split_items,
+    split_notes,
     tidy,
 )
 
@@ -77,6 +79,10 @@ class DraftAction:
     values: dict[Field, str] = field(default_factory=dict)
     columns: dict[Field, str] = field(default_factory=dict)  # field → heading, for messages
     fate: RowFate | None = None
+    fill: str = ""  # the "rrggbb" fill of the row's RAG-coloured cell, when the file shows RAG as colour
+    fill_column: str = ""  # that cell's column heading, for messages
+    fill_field: Field = Field.IGNORE  # what that column is mapped to (RAG, status, or something else)
+    note_lines: int = 0  # progress notes read from lines under the action text
 
 
 @dataclass
@@ -110,6 +116,8 @@ class Outline:
     objectives: list[DraftObjective]
     fates: list[RowFate]
     title: str = ""
+    # Section rows inside a table read as objectives ("PATHWAY: Accommodation", a merged row of one text).
+    section_objectives: list[str] = field(default_factory=list)
 
     @property
     def actions(self) -> list[DraftAction]:
@@ -160,6 +168,10 @@ class _Builder:
         self.sheet_default: DraftObjective | None = None
         self.many_sheets = len(sheets) > 1
         self.obj_implied = False  # the current objective came from numbering, not from the file's own words
+        self.section_objectives: list[str] = []
+        self.fill_column: int | None = None
+        self.fill_heading = ""
+        self.fill_field = Field.IGNORE
 
     # ---- finding or adding levels
 
@@ -228,7 +240,7 @@ class _Builder:
         for o in self.objectives:
             o.priorities = [p for p in o.priorities if p.actions]
         self.objectives = [o for o in self.objectives if o.priorities]
-        return Outline(self.objectives, self.fates, self.title)
+        return Outline(self.objectives, self.fates, self.title, self.section_objectives)
 
     def _fate(self, sheet: Sheet, row: int, kind: FateKind, detail: str, excerpt: str = "") -> RowFate:
         fate = RowFate(sheet.name if self.many_sheets else "", row + 1, kind, detail, _excerpt(excerpt))
@@ -248,6 +260,11 @@ class _Builder:
             filled = [(c, text) for c, text in enumerate(cells) if text]
             if r in headers:
                 headings_row = r
+                self.fill_column = rag_fill_column(mapped, r)
+                self.fill_heading = (mapped.headings[r].get(self.fill_column, "") if self.fill_column is not None
+                                     else "")
+                self.fill_field = (mapped.mappings[r].get(self.fill_column, Field.IGNORE)
+                                   if self.fill_column is not None else Field.IGNORE)
                 self._fate(sheet, r, FateKind.HEADER, "heading row")
                 continue
             if not filled:
@@ -262,7 +279,7 @@ class _Builder:
             mapping = mapped.mappings[headings_row]
             names = mapped.headings[headings_row]
             if self._is_section(mapped, r, filled, mapping):
-                self._section(sheet, r, filled[0][1])
+                self._section(sheet, r, filled[0][1], spanning=(r, filled[0][0]) in sheet.spans)
                 continue
             self._data_row(sheet, r, cells, mapping, names, heading_paths)
         if not self.title and preamble:
@@ -326,19 +343,23 @@ class _Builder:
         after = [t for t in sheet.rows[following] if t]
         return len(after) == 1 and (_is_caps_heading(after[0]) or objective_heading(after[0]) is not None)
 
-    def _section(self, sheet: Sheet, r: int, text: str) -> None:
+    def _section(self, sheet: Sheet, r: int, text: str, *, spanning: bool = False) -> None:
         heading = objective_heading(text)
         if heading:
             self.obj, self.pri, self.last = self._objective(*heading), None, []
             self.obj_implied = False
-            self._fate(sheet, r, FateKind.OBJECTIVE, f"objective {heading[0]}", heading[1])
+            label = f"objective {heading[0]}" if heading[0] else "objective (section row)"
+            self._fate(sheet, r, FateKind.OBJECTIVE, label, heading[1])
+            self.section_objectives.append(one_line(text))
             return
         code, rest = split_code(text, bare_numbers=True)
         body = tidy(rest or text)
-        if not code and (self.obj is None or _is_caps_heading(text)):
+        if not code and (self.obj is None or _is_caps_heading(text) or spanning):
             self.obj, self.pri, self.last = self._objective("", one_line(text)), None, []
             self.obj_implied = False
-            self._fate(sheet, r, FateKind.OBJECTIVE, "objective (section heading)", text)
+            self._fate(sheet, r, FateKind.OBJECTIVE,
+                       "objective (section row across the table)" if spanning else "objective (section heading)", text)
+            self.section_objectives.append(one_line(text))
             return
         objective = self._objective_for(code, sheet)
         self.pri, self.last = self._priority(objective, code, body), []
@@ -520,6 +541,14 @@ class _Builder:
                 text = rest
             else:
                 code = ""
+        text, notes_read = split_notes(text) if text else ("", [])
+        if notes_read:
+            progress = values.get(Field.PROGRESS, "")
+            values[Field.PROGRESS] = "\n".join(([progress] if progress else []) + notes_read)
+            columns.setdefault(Field.PROGRESS, columns.get(Field.ACTION, Field.ACTION.label))
+            n = len(notes_read)
+            notes.append(f"{n} line{'s' if n != 1 else ''} under the action read as progress "
+                         f"({'notes' if n != 1 else 'a note'}), not as {'new actions' if n != 1 else 'a new action'}")
         items = [tidy(text)] if text else []
         if self.split_cells and not explicit and text:
             parts = split_items(text)
@@ -536,7 +565,12 @@ class _Builder:
             for f, portions in shared.items():
                 draft_values[f] = "\n".join(portions[i])
             drafts.append(DraftAction(sheet.name, r + 1, code if len(items) == 1 else "", item, draft_values,
-                                      dict(columns)))
+                                      dict(columns), note_lines=len(notes_read) if i == len(items) - 1 else 0))
+        if self.fill_column is not None:
+            fill = sheet.fills.get((r, self.fill_column), "")
+            for draft in drafts:
+                draft.fill, draft.fill_column = fill, self.fill_heading or f"column {column_letter(self.fill_column)}"
+                draft.fill_field = self.fill_field
         fate = self._fate(sheet, r, FateKind.ACTION, "new action" if len(drafts) == 1 else
                           f"{len(drafts)} new actions (one cell held several)", text)
         fate.notes.extend(notes)
@@ -554,6 +588,27 @@ class _Builder:
                 return
         priority.actions.extend(drafts)
         self.last = drafts
+
+
+def rag_fill_column(mapped: MappedSheet, header: int) -> int | None:
+    """The column whose fill colour gives an action's RAG in the table under ``header``: the RAG column when there is
+    one, else the status column if it is coloured, else the column with most coloured cells (None if none is)."""
+    sheet = mapped.sheet
+    if not sheet.fills:
+        return None
+    mapping = mapped.mappings[header]
+    later = [h for h in mapped.header_rows if h > header]
+    end = later[0] if later else len(sheet.rows)
+    coloured: dict[int, int] = {}
+    for (r, c), rgb in sheet.fills.items():
+        if header < r < end and is_status_colour(rgb):
+            coloured[c] = coloured.get(c, 0) + 1
+    for wanted in (Field.RAG, Field.STATUS):
+        column = next((c for c, f in mapping.items() if f == wanted), None)
+        if column is not None and (wanted == Field.RAG or coloured.get(column)):
+            return column
+    candidates = [(n, -c) for c, n in coloured.items() if mapping.get(c) != Field.FORECAST_RAG]
+    return -max(candidates)[1] if candidates else None
 
 
 def build_outline(sheets: Sequence[MappedSheet], *, split_cells: bool = True) -> Outline:

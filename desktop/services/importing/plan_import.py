@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from desktop.models import (
     Action,
+    ActionLead,
     ActionStatus,
     CriticalPathway,
     Objective,
@@ -38,7 +39,8 @@ from desktop.models import (
 )
 from desktop.services import audit, plans
 from desktop.services.actor import Actor
-from desktop.services.errors import NotFound
+from desktop.services.errors import NotFound, ValidationError
+from desktop.services.importing.colours import nearest_status
 from desktop.services.importing.headings import Field, is_header_row, normalise_heading, suggest_mapping
 from desktop.services.importing.hierarchy import (
     DraftAction,
@@ -53,6 +55,7 @@ from desktop.services.importing.values import (
     LeadReading,
     StatusReading,
     Timescale,
+    is_commentary,
     normalise_word,
     one_line,
     parse_date,
@@ -60,6 +63,7 @@ from desktop.services.importing.values import (
     parse_percent,
     parse_status,
     parse_timescale,
+    quarter_span,
     reading_for,
     split_items,
     status_key,
@@ -67,7 +71,14 @@ from desktop.services.importing.values import (
 )
 from desktop.services.queries import current_period, find_period
 from desktop.services.rag import SCHEMES, RagScheme, scheme
-from desktop.services.updates import latest_update
+from desktop.services.updates import (
+    COMMENTARY_NOT_GIVEN,
+    REMEDIAL_TO_CONFIRM,
+    NewUpdate,
+    check_update,
+    latest_update,
+    record_updates,
+)
 
 __all__ = [
     "ActionSpec",
@@ -95,7 +106,9 @@ MAX_NAME = 200
 class ImportOptions:
     """The user's choices: column overrides (heading key → field), status mappings (value key → "rag:amber",
     "status:deferred" or "blank"), whether to split cells holding several actions, a title for a new plan and the
-    quarter in which RAG and progress are recorded (existing plans only; default: the current open quarter)."""
+    quarter in which RAG and progress are recorded: one of the plan's quarters, or a new one written as "2024/25 Q3"
+    (created by the import). Default: an existing plan's current open quarter; for a new plan, the quarter the
+    file's own Quarter column gives, if any."""
 
     columns: Mapping[str, Field] = field(default_factory=dict)
     statuses: Mapping[str, str] = field(default_factory=dict)
@@ -151,6 +164,13 @@ class ActionSpec:
     pathways: list[str]
     existing_id: int | None = None
     record_update: bool = False
+    fill_rag: str = ""  # the RAG read from the cell's fill colour (the file gave no RAG as text)
+    status_sentence: bool = False  # the status cell held commentary, kept as such
+    note_lines: int = 0  # progress notes read from lines under the action text
+    remedial_to_confirm: bool = False  # Red/Amber kept with no remedial action given: recorded as to be confirmed
+    remedial_carried: str = ""  # the quarter whose remedial action (and owner) a kept Red/Amber carries forward
+    remedial_owner_id: int | None = None  # that remedial action's owner
+    commentary_to_confirm: bool = False  # a RAG kept with no commentary given: recorded as to be confirmed
 
 
 @dataclass
@@ -183,6 +203,7 @@ class ImportPlan:
     rag_scheme: str
     period_id: int | None
     period_label: str
+    new_period: tuple[str, dt.date, dt.date] | None  # a quarter the import creates for the statuses
     columns: list[ColumnInfo]
     questions: list[StatusQuestion]
     fates: list[RowFate]
@@ -190,6 +211,7 @@ class ImportPlan:
     new_organisations: list[str]
     new_people: list[str]
     notes: list[str]
+    inferences: list[str] = field(default_factory=list)  # what was read from layout rather than said outright
 
     @property
     def actions(self) -> list[ActionSpec]:
@@ -380,24 +402,65 @@ class _Previewer:
             partnership = session.scalars(select(Partnership).order_by(Partnership.id).limit(1)).first()
             self.scheme = scheme(options.rag_scheme or (partnership.rag_scheme if partnership else "rag"))
         self.partnership = partnership
+        self.new_period: tuple[str, dt.date, dt.date] | None = None
+        self.period_from = ""  # how the quarter was chosen, for the preview
+        self.inferences: list[str] = []
         self.period = self._period()
+
+    def _new_quarter(self, label: str) -> None:
+        span = quarter_span(label)
+        if span is None:
+            raise ImportRejected(f"'{one_line(label)[:40]}' is not a quarter Pathways can read; write it as a "
+                                 "financial-year quarter such as 2024/25 Q3.")
+        for other in self.plan.periods if self.plan is not None else []:
+            if span[1] <= other.end_date and other.start_date <= span[2]:
+                raise ImportRejected(f"{span[0]} overlaps the plan's quarter {other.label}; choose that quarter "
+                                     "or another.")
+        self.new_period = span
 
     def _period(self) -> ReportingPeriod | None:
         if self.plan is None:
             if self.options.period:
-                raise ImportRejected("A quarter can only be chosen when importing into an existing plan.")
+                self._new_quarter(self.options.period)
+                self.period_from = "the quarter chosen for the import"
             return None
         if self.options.period:
             try:
                 period = find_period(self.session, self.plan.id, self.options.period)
             except NotFound as exc:
-                raise ImportRejected(str(exc)) from None
+                if quarter_span(self.options.period) is None:
+                    raise ImportRejected(f"{exc} A new quarter is written like 2024/25 Q3.") from None
+                self._new_quarter(self.options.period)
+                self.period_from = "the quarter chosen for the import"
+                return None
             if period.is_closed:
                 raise ImportRejected(f"{period.label} is closed; choose an open quarter for the imported RAG "
                                      "and progress.")
             return period
         current = current_period(self.session, self.plan.id)
         return current if current is not None and not current.is_closed else None
+
+    def quarter_from_file(self, drafts: list[DraftAction]) -> None:
+        """A new plan with no quarter chosen: the quarter the file's Quarter column gives (the latest, if several)."""
+        if self.plan is not None or self.options.period or self.new_period is not None:
+            return
+        spans = {span for d in drafts if d.values.get(Field.QUARTER)
+                 for span in [quarter_span(d.values[Field.QUARTER])] if span is not None}
+        if not spans:
+            return
+        latest = max(spans, key=lambda x: x[1])
+        self.new_period = latest
+        self.period_from = "the file's Quarter column"
+        if len(spans) > 1:
+            others = ", ".join(x[0] for x in sorted(spans, key=lambda x: x[1]) if x != latest)
+            self.notes.append(f"The file's Quarter column names several quarters; the statuses are recorded in the "
+                              f"latest, {latest[0]} (also named: {others}). Choose another quarter to change this.")
+
+    @property
+    def period_label(self) -> str:
+        if self.period is not None:
+            return self.period.label
+        return self.new_period[0] if self.new_period is not None else ""
 
     def choose_scheme(self, drafts: list[DraftAction]) -> None:
         """For a new plan with no scheme chosen: the partnership's, unless the file's statuses need another
@@ -447,10 +510,30 @@ class _Previewer:
             if message not in fate.notes:
                 fate.notes.append(message)
 
-        status_reading = self._status(v.get(Field.STATUS, ""), draft, Field.STATUS)
-        rag_reading = self._status(v.get(Field.RAG, ""), draft, Field.RAG)
+        # Long free text in a status or RAG column is commentary; only short values are statuses to map.
+        sentences: list[str] = []
+        commentary_in: set[Field] = set()
+        for f in (Field.STATUS, Field.RAG):
+            text = v.get(f, "")
+            if (text and is_commentary(text) and parse_status(text, self.scheme) is None
+                    and status_key(text) not in self.status_map):
+                sentences.append(tidy(text))
+                commentary_in.add(f)
+                note(f"column '{self._column(draft, f)}' holds commentary, not a status; kept as progress "
+                     "commentary")
+        status_reading = (StatusReading() if Field.STATUS in commentary_in
+                          else self._status(v.get(Field.STATUS, ""), draft, Field.STATUS))
+        rag_reading = (StatusReading() if Field.RAG in commentary_in
+                       else self._status(v.get(Field.RAG, ""), draft, Field.RAG))
         forecast_reading = self._status(v.get(Field.FORECAST_RAG, ""), draft, Field.FORECAST_RAG)
         rag = rag_reading.rag or status_reading.rag
+        fill_rag = ""
+        if rag is None and draft.fill:
+            found = nearest_status(draft.fill, self.scheme,
+                                   allow_grey=draft.fill_field in (Field.RAG, Field.STATUS))
+            if found is not None:
+                rag = fill_rag = found.key
+                note(f"RAG {found.label} read from the fill colour of column '{draft.fill_column}'")
         status = status_reading.status or rag_reading.status
         if status is None:
             status = {None: ActionStatus.NOT_STARTED, "blue": ActionStatus.COMPLETE,
@@ -509,7 +592,9 @@ class _Previewer:
             measures=split_items(v.get(Field.MEASURES, "")), outcome=tidy(v.get(Field.OUTCOME, "")), leads=leads,
             organisation=organisation, resources=tidy(v.get(Field.RESOURCES, "")), start=start, due=due,
             timescale=timescale_text, status=status, rag=rag, forecast_rag=forecast_reading.rag, percent=percent,
-            commentary=tidy(v.get(Field.PROGRESS, "")), remedial=tidy(v.get(Field.REMEDIAL, "")), pathways=pathways,
+            commentary="\n".join(sentences + ([tidy(v[Field.PROGRESS])] if v.get(Field.PROGRESS) else [])),
+            remedial=tidy(v.get(Field.REMEDIAL, "")), pathways=pathways, fill_rag=fill_rag,
+            status_sentence=bool(sentences), note_lines=draft.note_lines,
         )
 
     def _pathways(self, text: str, *, partial: bool = False) -> list[str] | None:
@@ -556,25 +641,56 @@ class _Previewer:
         wants = [a for a in actions if a.rag or a.forecast_rag or a.percent is not None or a.commentary or a.remedial]
         if not wants:
             return
-        if self.period is None:
-            where = ("a new plan has no quarters yet" if self.plan is None else "the plan has no open quarter")
-            self.notes.append(f"RAG, % complete and progress commentary are not recorded: {where}. Add a quarter and "
-                              "import into the plan again to record them.")
+        if self.period is None and self.new_period is None:
+            where = "no quarter was chosen for them" if self.plan is None else "the plan has no open quarter"
+            self.notes.append(f"RAG, % complete and progress commentary are not recorded: {where}. Choose the "
+                              "quarter they belong to (--period, e.g. 2024/25 Q3) and the import records them "
+                              "there, creating the quarter if need be.")
             return
         for a in wants:
             previous = latest_update(self.session, a.existing_id) if a.existing_id else None
+            prior = previous.rag if previous else None
             status = self.scheme.find(a.rag)
-            problem = ""
-            if a.rag != (previous.rag if previous else None) and not a.commentary:
-                problem = "a change of RAG needs a commentary (map a progress column)"
-            elif status is not None and status.needs_remedial and not a.remedial:
-                problem = f"{status.label} needs a remedial action"
-            elif status is not None and status.needs_remedial and not a.leads:
-                problem = f"{status.label} needs a lead officer to own the remedial action"
-            if problem:
-                a.fate.notes.append(f"RAG and progress not recorded: {problem}")
-            else:
-                a.record_update = True
+            # A status the tracker gives is kept even when the words the app asks for are missing: dropping a Red
+            # for want of a remedial action would make the plan read better than the truth. The gaps are recorded
+            # as "to be confirmed", so they show wherever remedial actions and commentary are shown.
+            if status is not None and a.rag != prior and not a.commentary.strip():
+                a.commentary, a.commentary_to_confirm = COMMENTARY_NOT_GIVEN, True
+            has_owner = self._has_lead(a)
+            if status is not None and status.needs_remedial and not a.remedial.strip():
+                carried = self.scheme.find(previous.rag) if previous is not None else None
+                if previous is not None and previous.remedial_action and carried is not None and carried.needs_remedial:
+                    # Still Red/Amber and the file says nothing new: the remedial action on record stands.
+                    a.remedial, a.remedial_owner_id = previous.remedial_action, previous.remedial_owner_id
+                    a.remedial_carried, has_owner = previous.period.label, previous.remedial_owner_id is not None
+                else:
+                    a.remedial, a.remedial_to_confirm = REMEDIAL_TO_CONFIRM, True
+            try:
+                check_update(self.scheme, prior, rag=a.rag, forecast_rag=a.forecast_rag, percent_complete=a.percent,
+                             commentary=a.commentary, remedial_action=a.remedial, has_remedial_owner=has_owner,
+                             source=UpdateSource.IMPORT)
+            except ValidationError as exc:
+                a.fate.notes.append(f"RAG and progress not recorded: {str(exc).rstrip('.')}")
+                continue
+            a.record_update = True
+            if status is None:
+                continue
+            if a.remedial_to_confirm:
+                a.fate.notes.append(f"{status.label} kept; remedial action to be confirmed")
+            if a.remedial_carried:
+                a.fate.notes.append(f"{status.label} kept; remedial action carried forward from {a.remedial_carried}")
+            if status.needs_remedial and not has_owner:
+                why = "" if a.remedial_carried else " (no lead officer)"
+                a.fate.notes.append(f"{status.label} kept; owner of the remedial action to be confirmed{why}")
+            if a.commentary_to_confirm:
+                a.fate.notes.append(f"{status.label} kept; commentary to be confirmed")
+
+    def _has_lead(self, a: ActionSpec) -> bool:
+        """Whether the action will have a lead officer to own a remedial action (its primary lead, as recorded)."""
+        if a.existing_id is None:
+            return bool(a.leads)
+        existing = self.session.get(Action, a.existing_id)
+        return existing is not None and existing.primary_lead is not None
 
 
 def _trailing_number(code: str) -> str:
@@ -643,6 +759,71 @@ def _describe(fates: list[RowFate], actions: list[ActionSpec], period_label: str
         fate.detail = "; ".join(parts)
 
 
+def _quoted(items: list[str], limit: int = 4) -> str:
+    shown = ", ".join(f"\u201c{one_line(x)[:50]}\u201d" for x in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _inferences(sections: list[str], actions: list[ActionSpec], pv: _Previewer) -> list[str]:
+    """What the import read from the file's layout rather than from its words, one line each, for the preview."""
+    out: list[str] = []
+    coloured = [a for a in actions if a.fill_rag]
+    if coloured:
+        counts = Counter(a.fill_rag for a in coloured)
+        spread = ", ".join(f"{n} {pv.scheme.status(k).label}" for k, n in counts.most_common())
+        n = len(coloured)
+        out.append(f"Colour \u2192 RAG: {n} action{'s' if n != 1 else ''} had no RAG written, so it was read from "
+                   f"the cell's fill colour ({spread}).")
+    if sections:
+        n = len(sections)
+        out.append(f"Section row \u2192 objective: {n} row{'s' if n != 1 else ''} across the table "
+                   f"{'were' if n != 1 else 'was'} read as the objective of the rows beneath: {_quoted(sections)}.")
+    noted = [a for a in actions if a.note_lines]
+    if noted:
+        lines = sum(a.note_lines for a in noted)
+        out.append(f"Note lines \u2192 progress: {lines} line{'s' if lines != 1 else ''} under "
+                   f"{len(noted)} action{'s' if len(noted) != 1 else ''} (\u201cUpdate\u2026\u201d, a date, "
+                   f"\u201cQ3:\u201d, a dash) {'were' if lines != 1 else 'was'} read as progress commentary, "
+                   "not as new actions.")
+    sentences = [a for a in actions if a.status_sentence]
+    if sentences:
+        n = len(sentences)
+        out.append(f"Sentence \u2192 commentary: {n} status cell{'s' if n != 1 else ''} held sentences rather than a "
+                   "status; they were kept as progress commentary.")
+    to_confirm = [a for a in actions if a.record_update and a.remedial_to_confirm]
+    if to_confirm:
+        counts = Counter(pv.scheme.status(a.rag).label for a in to_confirm if a.rag)
+        spread = ", ".join(f"{n} {label}" for label, n in counts.most_common())
+        n = len(to_confirm)
+        out.append(f"Kept without a remedial action: {n} action{'s' if n != 1 else ''} ({spread}) "
+                   f"{'have' if n != 1 else 'has'} a status that needs one and the file gives none; the status is "
+                   f"recorded with the remedial action \u201c{REMEDIAL_TO_CONFIRM}\u201d, owned by the action's "
+                   "lead, and shows in the exceptions until it is replaced.")
+    silent = [a for a in actions if a.record_update and a.commentary_to_confirm]
+    if silent:
+        n = len(silent)
+        out.append(f"Kept without commentary: {n} status{'es' if n != 1 else ''} with no progress commentary "
+                   f"{'are' if n != 1 else 'is'} recorded with \u201c{COMMENTARY_NOT_GIVEN}\u201d.")
+    if pv.new_period is not None:
+        label, start, end = pv.new_period
+        out.append(f"Quarter: the statuses are recorded as updates in {label} ({start:%d %b %Y} \u2013 "
+                   f"{end:%d %b %Y}), a new quarter created by the import, from {pv.period_from}.")
+    return out
+
+
+def _primary_leads(session: Session, action_ids: list[int]) -> dict[int, int]:
+    """Each action's primary lead (its first lead by position), as person ids, in a few queries."""
+    out: dict[int, int] = {}
+    for i in range(0, len(action_ids), 500):
+        rows = session.execute(
+            select(ActionLead.action_id, ActionLead.person_id)
+            .where(ActionLead.action_id.in_(action_ids[i:i + 500]))
+            .order_by(ActionLead.action_id, ActionLead.position.desc())
+        )
+        out.update({action_id: person_id for action_id, person_id in rows})  # the lowest position is written last
+    return out
+
+
 def _title_from_name(name: str) -> str:
     stem = Path(name).stem.replace("_", " ").replace("-", " ")
     return " ".join(stem.split()) or "Imported plan"
@@ -667,6 +848,7 @@ def preview_import(
     outline = build_outline(mapped, split_cells=options.split_cells)
     pv = _Previewer(session, src, plan, options, len(mapped) > 1)
     pv.choose_scheme(outline.actions)
+    pv.quarter_from_file(outline.actions)
     objectives: list[ObjectiveSpec] = []
     for o in outline.objectives:
         o_spec = ObjectiveSpec(o.code if len(o.code) <= MAX_CODE else "", o.title)
@@ -684,7 +866,8 @@ def preview_import(
     _assign_codes(session, objectives)
     actions = [a for o in objectives for p in o.priorities for a in p.actions]
     pv.decide_updates(actions)
-    _describe(outline.fates, actions, pv.period.label if pv.period else "")
+    _describe(outline.fates, actions, pv.period_label)
+    inferences = _inferences(outline.section_objectives, actions, pv)
     if plan is not None:
         title = plan.title
     else:
@@ -702,7 +885,8 @@ def preview_import(
         partnership_name=partnership_name,
         rag_scheme=pv.scheme.key,
         period_id=pv.period.id if pv.period else None,
-        period_label=pv.period.label if pv.period else "",
+        period_label=pv.period_label,
+        new_period=pv.new_period,
         columns=columns,
         questions=questions,
         fates=outline.fates,
@@ -710,6 +894,7 @@ def preview_import(
         new_organisations=sorted(pv.directory.new_orgs.values(), key=str.casefold),
         new_people=sorted((_lead_label(p) for p in pv.directory.new_people.values()), key=str.casefold),
         notes=pv.notes,
+        inferences=inferences,
     )
 
 
@@ -772,10 +957,16 @@ def apply_import(session: Session, actor: Actor, preview: ImportPlan) -> ImportR
         period: ReportingPeriod | None = None
         if preview.period_id is not None:
             period = session.get(ReportingPeriod, preview.period_id)
+        elif preview.new_period is not None and preview.counts["updates"]:
+            from desktop.services.periods import add_period
+
+            label, start, end = preview.new_period
+            try:
+                period = add_period(session, actor, plan, label, start, end)
+            except ValidationError as exc:
+                raise ImportRejected(f"The quarter {label} could not be created: {exc}") from None
         if period is not None and period.is_closed:
             raise ImportRejected(f"{period.label} was closed after the preview; preview the import again.")
-
-        from desktop.services.updates import record_update
 
         if any(a.pathways for a in preview.actions) and not directory.pathway_rows:
             plans.ensure_default_pathways(session)  # the default taxonomy, in its order, before any is used
@@ -818,16 +1009,21 @@ def apply_import(session: Session, actor: Actor, preview: ImportPlan) -> ImportR
         ids = plans.add_actions(session, actor, new_actions, reason=reason)
         created["actions"] += len(ids)
         to_update += [(a, action_id) for a, action_id in zip(new_specs, ids, strict=True) if a.record_update]
-        if period is not None:
-            for a, action_id in to_update:
-                action = session.get(Action, action_id)
-                assert action is not None
-                record_update(
-                    session, actor, action, period, rag=a.rag, forecast_rag=a.forecast_rag,
-                    percent_complete=a.percent, commentary=a.commentary, remedial_action=a.remedial,
-                    remedial_owner=action.primary_lead if a.remedial else None, source=UpdateSource.IMPORT,
-                )
-                created["updates"] += 1
+        if period is not None and to_update:
+            owners = _primary_leads(session, [action_id for a, action_id in to_update
+                                              if a.remedial and not a.remedial_carried])
+            # One set-based write with the rules of an update entered in the app (updates.check_update).
+            try:
+                written = record_updates(session, actor, period, [
+                    NewUpdate(action_id, a.rag, forecast_rag=a.forecast_rag, percent_complete=a.percent,
+                              commentary=a.commentary, remedial_action=a.remedial,
+                              remedial_owner_id=(a.remedial_owner_id if a.remedial_carried
+                                                 else owners.get(action_id) if a.remedial else None))
+                    for a, action_id in to_update
+                ], source=UpdateSource.IMPORT, reason=reason)
+            except ValidationError as exc:
+                raise ImportRejected(f"{exc} Preview the import again.") from None
+            created["updates"] += len(written)
         del audit_head
     return ImportResult(
         plan_id=plan.id, plan_title=plan.title, objectives=created["objectives"], priorities=created["priorities"],

@@ -2,8 +2,9 @@
 
 Merged cells are filled from their top-left cell down the merged rows (a priority merged over four action rows
 belongs to all four), and the filled positions are remembered so that the hierarchy can tell "same cell as above"
-from "same words again". Formulas are read as their text, never evaluated. Nothing is written anywhere: the file is
-read into memory and the rows stay there.
+from "same words again". Solid cell fills are kept as RGB colours (theme colours and tints resolved) for trackers
+that give RAG only as a cell's colour. Formulas are read as their text, never evaluated. Nothing is written
+anywhere: the file is read into memory and the rows stay there.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from desktop.services.errors import ValidationError
+from desktop.services.importing.colours import fill_rgb, theme_colours
 from desktop.services.spreadsheet_safety import restore
 
 MAX_ROWS = 20_000
@@ -44,6 +46,8 @@ class Sheet:
     continued: frozenset[tuple[int, int]] = frozenset()
     # Top-left cells of merges spanning several columns (a section heading across the table).
     spans: frozenset[tuple[int, int]] = frozenset()
+    # (row, column) → the cell's solid fill as "rrggbb" (theme colours and tints resolved); XLSX only.
+    fills: Mapping[tuple[int, int], str] = field(default_factory=dict)
 
     def cell(self, row: int, column: int) -> str:
         values = self.rows[row]
@@ -168,15 +172,17 @@ def _read_xlsx(data: bytes, name: str) -> Source:
         raise not_excel from None
     sheets: list[Sheet] = []
     total = 0
+    theme = theme_colours(getattr(workbook, "loaded_theme", None))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for ws in workbook.worksheets:
                 if getattr(ws, "sheet_state", "visible") != "visible":
                     continue
-                rows = _limited_rows(ws.iter_rows(values_only=True), total)
+                fills: dict[tuple[int, int], str] = {}
+                rows = _limited_rows(_values_and_fills(ws.iter_rows(), fills, theme), total)
                 total += len(rows)
                 merges = _merges(archive, getattr(ws, "_worksheet_path", ""))
-                sheets.append(_with_merges(str(ws.title), rows, merges))
+                sheets.append(_with_merges(str(ws.title), rows, merges, fills))
     except ImportRejected:
         raise
     except Exception:  # noqa: BLE001
@@ -184,6 +190,22 @@ def _read_xlsx(data: bytes, name: str) -> Source:
     finally:
         workbook.close()
     return Source(name, "xlsx", tuple(sheets))
+
+
+def _values_and_fills(rows: Iterable[Sequence[Any]], fills: dict[tuple[int, int], str],
+                      theme: list[str]) -> Iterator[tuple[Any, ...]]:
+    """Each row's values, noting solid fills in ``fills`` on the way (one pass over the cells)."""
+    for r, cells in enumerate(rows):
+        for c, cell in enumerate(cells[:MAX_COLUMNS]):
+            style = getattr(cell, "style_array", None)
+            if style is None or style.fillId < 2:
+                continue  # fills 0 and 1 are every workbook's reserved "none" and "gray125"
+            fill = getattr(cell, "fill", None)
+            if fill is not None and getattr(fill, "fill_type", None) == "solid":
+                rgb = fill_rgb(fill, theme)
+                if rgb:
+                    fills[(r, c)] = rgb
+        yield tuple(getattr(cell, "value", None) for cell in cells)
 
 
 def _limited_rows(values: Iterable[Sequence[Any]], already: int) -> list[list[str]]:
@@ -223,7 +245,8 @@ def _merges(archive: zipfile.ZipFile, path: str) -> list[tuple[int, int, int, in
     return out
 
 
-def _with_merges(title: str, rows: list[list[str]], merges: list[tuple[int, int, int, int]]) -> Sheet:
+def _with_merges(title: str, rows: list[list[str]], merges: list[tuple[int, int, int, int]],
+                 fills: Mapping[tuple[int, int], str] | None = None) -> Sheet:
     continued: set[tuple[int, int]] = set()
     spans: set[tuple[int, int]] = set()
     for r1, c1, r2, c2 in merges:
@@ -239,7 +262,7 @@ def _with_merges(title: str, rows: list[list[str]], merges: list[tuple[int, int,
             if not row[c1]:
                 row[c1] = value
                 continued.add((r, c1))
-    return Sheet(title, tuple(tuple(r) for r in rows), frozenset(continued), frozenset(spans))
+    return Sheet(title, tuple(tuple(r) for r in rows), frozenset(continued), frozenset(spans), dict(fills or {}))
 
 
 # ---------------------------------------------------------------------------------------------- CSV

@@ -77,6 +77,57 @@ def split_items(text: str) -> list[str]:
     return items
 
 
+# ---------------------------------------------------------------------------------------------- progress notes
+
+_MONTH_NAMES = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+                r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_NOTE_LINE = re.compile(
+    r"^\s*(?:"
+    r"(?:update|updated|progress|latest|position|comment|note)\b"  # "Update – 42 offered", "Progress: …"
+    r"|q[1-4]\b"  # "Q3: form agreed"
+    r"|(?:quarter|qtr)\s*[1-4]\b"
+    r"|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b"  # "12/03/25", "1/5"
+    r"|\d{4}-\d{2}-\d{2}\b"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_NAMES})\b"  # "3 March: …"
+    rf"|(?:{_MONTH_NAMES})\s+(?:\d{{4}}|'?\d{{2}})\b"  # "March 2025 – …"
+    r"|[\u2013\u2014]"  # an en or em dash (a hyphen is a bullet)
+    r")",
+    re.IGNORECASE,
+)
+
+
+def split_notes(text: str) -> tuple[str, list[str]]:
+    """An action cell's own text and the progress notes written under it.
+
+    "Run four drop-in sessions\nUpdate – 42 offered, 17 held" is one action with a progress note, not two actions.
+    A line starting "Update", "Progress", "Q3:", a date or a dash (after the first line, and not in a list that a
+    line ending in ":" introduces) starts the notes; everything from there on belongs to them.
+    """
+    lines = tidy(text).split("\n")
+    in_list = False
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        dashed = line.lstrip()[:1] in ("\u2013", "\u2014")
+        if i == 0 or (in_list and dashed):
+            in_list = in_list or line.rstrip().endswith(":")
+            continue  # "Deliver training to:\n– police\n– probation" is a list, not notes
+        in_list = line.rstrip().endswith(":")
+        if not _NOTE_LINE.match(line):
+            continue
+        notes = [x.strip() for x in lines[i:] if x.strip()]
+        notes = [x.lstrip("\u2013\u2014 ").strip() or x for x in notes]
+        return "\n".join(lines[:i]).strip(), notes
+    return tidy(text), []
+
+
+def is_commentary(text: str) -> bool:
+    """A status or RAG cell holding sentences ("Form drafted; sign-off outstanding.") rather than a status value."""
+    plain = one_line(text)
+    words = plain.split()
+    return len(plain) > 40 or len(words) > 6 or (len(words) > 3 and bool(re.search(r"[.;!?]\s+\S", plain)))
+
+
 # ---------------------------------------------------------------------------------------------- codes and numbering
 
 _CODE_DOTTED = re.compile(r"^\(?(\d{1,3}(?:\.\d{1,3})+[a-z]?)\)?(?:[.):]\s*|\s+|$)")
@@ -87,6 +138,12 @@ _CODE_ROMAN = re.compile(r"^\(?((?=[ivx])x{0,3}(?:ix|iv|v?i{0,3}))\)\s*")
 _OBJECTIVE = re.compile(
     r"^(strategic\s+objective|objective|so|aim|theme|outcome|strategic\s+priority|priority\s+area|section|part)"
     r"\s*(\d{1,2}[a-z]?)\b\s*[:.\-\u2013\u2014)]?\s*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+# A named section without a number: "PATHWAY: Accommodation", "Theme - Employment", "Strand: Young people".
+_NAMED_SECTION = re.compile(
+    r"^(pathway|reducing\s+re-?offending\s+pathway|theme|section|objective|strategic\s+objective|strand|"
+    r"workstream|work\s+stream|outcome\s+area|priority\s+area)\s*[:\-\u2013\u2014]\s*(\S.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 _ROMANS = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv"}
@@ -124,6 +181,9 @@ def objective_heading(text: str) -> tuple[str, str] | None:
     """ "Objective 1: Improving pathways…" → ("Objective 1", "Improving pathways…"); None if not such a heading."""
     m = _OBJECTIVE.match(one_line(text))
     if not m:
+        named = _NAMED_SECTION.match(one_line(text))
+        if named and len(named.group(2)) <= 150:
+            return "", named.group(2).strip()
         return None
     word = " ".join(m.group(1).split())
     word = word.upper() if word.casefold() == "so" else word[0].upper() + word[1:]
@@ -433,6 +493,29 @@ def parse_timescale(text: str) -> Timescale:
         if first <= last:
             return Timescale(original, start=first, due=last)
     return Timescale(original, understood=False)
+
+
+_QUARTER_LABEL = re.compile(r"^\s*(\d{4})\s*/\s*(\d{2}|\d{4})\s*q\s*([1-4])\s*$|"
+                            r"^\s*q\s*([1-4])\s+(\d{4})\s*/\s*(\d{2}|\d{4})\s*$", re.IGNORECASE)
+
+
+def quarter_span(label: str) -> tuple[str, dt.date, dt.date] | None:
+    """A financial-year quarter as people write it → (the label as Pathways writes it, first day, last day).
+
+    "2024/25 Q3" or "Q3 2024/25" → ("2024/25 Q3", 1 Oct 2024, 31 Dec 2024); None when it is not such a quarter.
+    """
+    m = _QUARTER_LABEL.match(label)
+    if not m:
+        return None
+    if m.group(1):
+        start_text, end_text, q = m.group(1), m.group(2), int(m.group(3))
+    else:
+        q, start_text, end_text = int(m.group(4)), m.group(5), m.group(6)
+    span = _fy_quarter(q, start_text, end_text)
+    if span is None:
+        return None
+    first_year = int(start_text)
+    return f"{first_year}/{(first_year + 1) % 100:02d} Q{q}", span[0], span[1]
 
 
 def parse_date(value: str) -> dt.date | None:
