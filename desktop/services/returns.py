@@ -37,7 +37,7 @@ from desktop.services.plan_export import lead_label
 from desktop.services.queries import previous_closed
 from desktop.services.rag import RagScheme, scheme
 from desktop.services.spreadsheet_safety import set_cell
-from desktop.services.updates import latest_update, record_update
+from desktop.services.updates import check_update, latest_update, record_update
 
 HMAC_META_KEY = "returns_form_hmac_key"
 FORM_MARK = "pathways-return-form"
@@ -489,11 +489,14 @@ def _review_row(session: Session, ws: Any, row: int, action_id: int, code: str, 
     if previous is not None and not raw[COL_PERCENT] and previous.percent_complete is not None:
         item.percent = previous.percent_complete
         item.notes.append("% complete left blank: last quarter's is kept")
-    status = sch.find(item.rag)
-    if item.rag is not None and item.rag != (previous.rag if previous else None) and not item.commentary:
-        item.problems.append(f"row {row}: a change of RAG needs a commentary")
-    if status is not None and status.needs_remedial and not item.remedial:
-        item.problems.append(f"row {row}: {status.label} needs a remedial action")
+    if item.rag is not None:
+        # The same rule record_update applies when the return is accepted (the returning officer owns the remedy).
+        try:
+            check_update(sch, previous.rag if previous else None, rag=item.rag, forecast_rag=item.forecast_rag,
+                         percent_complete=item.percent, commentary=item.commentary, remedial_action=item.remedial,
+                         has_remedial_owner=True, source=UpdateSource.RETURN)
+        except ValidationError as problem:
+            item.problems.append(f"row {row}: {_lower_first(str(problem)).rstrip('.')}")
     if latest_update(session, action.id, period.id) is not None:
         item.problems.append(f"the action already has an update for {period.label} (a second return)")
     if action_id in seen:
@@ -639,3 +642,8 @@ def returns_status(session: Session, period: ReportingPeriod) -> ReturnsStatus:
     )
     leads = tuple(sorted(leads, key=lambda lead: lead.lead.casefold()))
     return ReturnsStatus(plan.title, period.label, period.returns_deadline, period.is_closed, leads, tuple(without))
+
+
+def _lower_first(text: str) -> str:
+    """"A change of RAG…" reads as "row 4: a change of RAG…"; a status label ("Amber needs…") keeps its capital."""
+    return text[:1].lower() + text[1:] if text.startswith("A ") else text

@@ -119,3 +119,33 @@ def test_a_remedial_action_on_record_is_carried_forward_not_replaced(store: Stor
                                  .order_by(ActionUpdate.id.desc())).first()
         assert latest is not None and latest.rag == "red" and latest.source == UpdateSource.IMPORT
         assert latest.remedial_action == "Weekly case review with the provider" and latest.remedial_owner == owner
+
+
+def test_a_blank_rag_beside_new_progress_keeps_the_red_on_record(store: Store, tmp_path: Path) -> None:
+    importer = Actor(None, "Imported by the coordinator")
+    with store.session() as session:
+        first = apply_import(session, importer, preview_import(session, _tracker(tmp_path),
+                                                               options=ImportOptions(period="2025/26 Q1")))
+        plan = session.get(Plan, first.plan_id)
+        assert plan is not None
+        k1 = next(a for o in plan.objectives for p in o.priorities for a in p.actions if a.code == "K1")
+        record_update(session, importer, k1, plan.periods[0], rag="red", commentary="Mentors not yet recruited",
+                      remedial_action="Weekly case review with the provider", remedial_owner=k1.primary_lead)
+
+        # Next week's tracker: K1's RAG cell is blank (no fill either) but it has a progress note.
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.append(["Ref", "What are we going to do?", "Who will lead?", "RAG", "Progress"])
+        ws.append(["K1", ROWS[1][1], ROWS[1][2], None, "Two mentors interviewed; start date not yet agreed"])
+        path = tmp_path / "next-week.xlsx"
+        wb.save(path)
+        again = preview_import(session, path, plan=plan, options=ImportOptions(period="2025/26 Q1"))
+        [spec] = [a for a in again.actions if a.code == "K1"]
+        assert spec.rag == "red" and spec.record_update
+        assert "RAG left blank: Red from 2025/26 Q1 is kept" in spec.fate.notes
+        apply_import(session, importer, again)
+        latest = session.scalars(select(ActionUpdate).where(ActionUpdate.action_id == k1.id)
+                                 .order_by(ActionUpdate.id.desc())).first()
+        assert latest is not None and latest.rag == "red"
+        assert latest.commentary == "Two mentors interviewed; start date not yet agreed"
+        assert latest.remedial_action == "Weekly case review with the provider"

@@ -650,6 +650,11 @@ class _Previewer:
         for a in wants:
             previous = latest_update(self.session, a.existing_id) if a.existing_id else None
             prior = previous.rag if previous else None
+            if a.rag is None and previous is not None and (kept := self.scheme.find(prior)) is not None:
+                # A blank RAG beside new progress means "not given", not "cleared": the status on record stands,
+                # as a blank forecast or % complete does on a return form. Clearing it would hide a Red.
+                a.rag = prior
+                a.fate.notes.append(f"RAG left blank: {kept.label} from {previous.period.label} is kept")
             status = self.scheme.find(a.rag)
             # A status the tracker gives is kept even when the words the app asks for are missing: dropping a Red
             # for want of a remedial action would make the plan read better than the truth. The gaps are recorded
