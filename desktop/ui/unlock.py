@@ -400,7 +400,7 @@ class UnlockScreen(QWidget):
         self.meter.setValue(result.score)
         colour = STRENGTH_COLOURS[result.score]
         self.meter.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
-        advice = f" — {result.problems[0]}" if result.problems else ""
+        advice = f" — {result.message}" if result.problems else ""
         self.strength.setText(f"Strength: {result.label}{advice}")
         self.meter.setAccessibleDescription(self.strength.text())
 
@@ -420,7 +420,7 @@ class UnlockScreen(QWidget):
             return
         strength = assess(secret)
         if not strength.acceptable:
-            self.create_failed(f"That passphrase is too weak: {strength.problems[0]}.")
+            self.create_failed(f"That passphrase is too weak. {strength.message}")
             return
         if secret != again:
             self.create_failed("The two passphrases differ; type the same passphrase twice.")
