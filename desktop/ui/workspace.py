@@ -77,6 +77,7 @@ class Workspace(QObject):
         plans_changed(): the list of plans changed.
         actor_changed(): the person at the keyboard changed.
         changed(object): any change went through (a :class:`Change`), after the data was refreshed.
+        damaged(str): the whole-file check that runs while the plan loads found damage; nothing can be saved.
     """
 
     opened = Signal()
@@ -86,6 +87,7 @@ class Workspace(QObject):
     plans_changed = Signal()
     actor_changed = Signal()
     changed = Signal(object)
+    damaged = Signal(str)
 
     def __init__(self, settings: Settings, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -138,7 +140,8 @@ class Workspace(QObject):
 
         def work(state: TaskState) -> Opened:
             state.set_progress(0.05, "Unlocking the store" if not create else "Creating the encrypted store")
-            store = Store.create(path, passphrase) if create else Store.open(path, passphrase)
+            # The whole-file check runs beside the plan's first reads; writes wait for it (see store/integrity.py).
+            store = Store.create(path, passphrase) if create else Store.open(path, passphrase, check_later=True)
             try:
                 state.check()
                 store_id = store.meta("store_id") or ""
@@ -163,6 +166,7 @@ class Workspace(QObject):
             if result.data:
                 self.settings.set(LAST_PLAN, result.data.plan.id)
             self._load_actor()
+            result.store.when_checked(lambda state, message: self.damaged.emit(message) if message else None)
             # The data first, so that "opened" finds the screens filled (and can restore a selection).
             if result.data is not None:
                 self.plan_loaded.emit(result.data)
