@@ -75,13 +75,22 @@ class KeyPrimer:
             return None
         fp = self._fingerprint(path, passphrase, salt)
         with self._cond:
-            self._cond.wait_for(lambda: fp not in (self._running, self._pending[0] if self._pending else None),
-                                timeout=timeout)
+            if self._pending is not None and self._pending[0] == fp:
+                # Still queued behind an older request (typing faster than a derivation): the caller deriving it
+                # now is sooner than waiting for both.
+                self._pending = None
+                return None
+            self._cond.wait_for(lambda: self._running != fp, timeout=timeout)
             if self._done is not None and self._done[0] == fp:
                 key = self._done[1]
                 self._done = None
                 return key
         return None
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until every request has been derived (what a pause before pressing Enter gives). True if idle."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._pending is None and self._running is None, timeout=timeout)
 
     def clear(self) -> None:
         """Forget every request and key (a key being derived now is thrown away when it is ready)."""

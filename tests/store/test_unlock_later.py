@@ -143,6 +143,7 @@ def test_a_primed_key_is_handed_over_once_and_only_for_its_passphrase(store_path
     primer = keys.KeyPrimer()
     primer.prime(store_path, "not the passphrase")
     primer.prime(store_path, passphrase)  # the newer request wins
+    assert primer.wait(timeout=30)  # the pause before Enter
     key = primer.take(store_path, passphrase)
     salt = keys.read_salt(store_path)
     assert salt is not None and key == keys.derive(passphrase, salt)
@@ -153,11 +154,23 @@ def test_a_primed_key_is_handed_over_once_and_only_for_its_passphrase(store_path
     assert primer.take(store_path, passphrase) is None
 
 
+def test_typing_faster_than_a_derivation_never_makes_unlocking_wait_twice(store_path: Path, passphrase: str) -> None:
+    Store.create(store_path, passphrase).close()
+    primer = keys.KeyPrimer()
+    for end in range(1, len(passphrase) + 1):  # every prefix, as fast as a test can type
+        primer.prime(store_path, passphrase[:end])
+    # The full passphrase is still queued behind a prefix: take() says so at once, and the caller derives it.
+    assert primer.take(store_path, passphrase) is None
+    assert primer.wait(timeout=30)
+    assert primer.take(store_path, passphrase) is None  # the queued request was dropped, not derived later
+
+
 def test_unlocking_with_the_primed_key(store_path: Path, passphrase: str, monkeypatch: pytest.MonkeyPatch) -> None:
     Store.create(store_path, passphrase).close()
     primer = keys.KeyPrimer()
     monkeypatch.setattr(keys, "primer", primer)
     primer.prime(store_path, passphrase)
+    assert primer.wait(timeout=30)
     with Store.open(store_path, passphrase, check_later=True) as store:
         assert store.meta("app") == "pathways"
         assert store.wait_for_integrity(timeout=60) == "intact"

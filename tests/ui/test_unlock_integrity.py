@@ -33,7 +33,10 @@ def test_typing_the_passphrase_derives_its_key(qtbot: QtBot, threaded_window: Ma
     w = threaded_window
     w.start(demo_store_path)
     w.show()
-    qtbot.keyClicks(w.unlock.passphrase, passphrase)
+    qtbot.keyClicks(w.unlock.passphrase, passphrase[:-1])
+    assert primer.wait(timeout=30)
+    qtbot.keyClicks(w.unlock.passphrase, passphrase[-1])  # the last key after a pause, as people type
+    assert primer.wait(timeout=30)
     key = primer.take(demo_store_path, passphrase)
     salt = keys.read_salt(demo_store_path)
     assert salt is not None and key == keys.derive(passphrase, salt)
