@@ -16,11 +16,13 @@ import hashlib
 import hmac
 import os
 import threading
+from functools import partial
 from pathlib import Path
 
 KDF_ITER = 256_000  # SQLCipher 4's default, which every Pathways store uses (see cipher.MIN_KDF_ITER)
 KEY_BYTES = 32
 SALT_BYTES = 16
+TYPING_PAUSE = 0.12  # seconds without a keystroke before a key is derived
 
 
 def read_salt(path: Path) -> bytes | None:
@@ -36,6 +38,12 @@ def read_salt(path: Path) -> bytes | None:
 def derive(passphrase: str, salt: bytes) -> bytes:
     """The key SQLCipher derives from ``passphrase`` for a store with this salt (the GIL is released meanwhile)."""
     return hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, KDF_ITER, KEY_BYTES)
+
+
+def derive_for(path: Path, passphrase: str) -> bytes | None:
+    """The key for the store at ``path``, or None when the file has no salt to read (not a store)."""
+    salt = read_salt(path)
+    return derive(passphrase, salt) if salt is not None else None
 
 
 class KeyPrimer:
@@ -100,13 +108,24 @@ class KeyPrimer:
             self._running = None
             self._cond.notify_all()
 
+    def _replaced(self, seen: tuple[bytes, str, bytes] | None) -> bool:
+        return self._pending is not seen
+
     def _work(self) -> None:
         while True:
             with self._cond:
                 if not self._cond.wait_for(lambda: self._pending is not None, timeout=30.0):
                     self._thread = None
                     return
-                assert self._pending is not None
+                # A short pause first: while someone types quickly, each keystroke replaces the request, and only
+                # the passphrase they stop at is derived.
+                while True:
+                    seen = self._pending
+                    self._cond.wait_for(partial(self._replaced, seen), timeout=TYPING_PAUSE)
+                    if self._pending is seen or self._pending is None:
+                        break
+                if self._pending is None:
+                    continue
                 fp, passphrase, salt = self._pending
                 self._pending = None
                 self._running = fp

@@ -76,6 +76,9 @@ class Store:
         if not path.is_file():
             raise StoreNotFound(f"No store at {path}.")
         key = keys.primer.take(path, passphrase)  # derived while the passphrase was typed, if it was
+        if key is None and check_later:
+            # Derived once for both connections: a second derivation would take CPU from the first reads.
+            key = keys.derive_for(path, passphrase)
         conn = cipher.connect(path, passphrase, key=key)
         check = None
         try:
