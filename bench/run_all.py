@@ -25,8 +25,8 @@ NOTES = """## Reading these figures
 - **Unlock (issue #17).** The key derivation (PBKDF2-HMAC-SHA512, 256,000 iterations, about 0.1 s on an idle core)
   is the price of every guess against a stolen store and is not lowered. What changed is when work happens:
   the desktop derives the key while the passphrase is typed (after a 0.12 s pause in typing, the key for what has
-  been typed so far; Enter then finds it ready), and it shows the plan while the whole-file check (every page's
-  HMAC, then SQLite's quick_check) runs on a second connection beside the first reads. Every page that is read is
+  been typed so far; Enter then finds it ready), and it shows the plan before the whole-file check (every page's
+  HMAC, then SQLite's quick_check), which then runs on a second connection and thread. Every page that is read is
   still HMAC-checked as it is decrypted, and no write is committed until the whole-file check has passed; when it
   fails, the store refuses every write and the desktop says so. `pathways` commands still check first.
 - **Encrypted vs plain unlock.** The plain store is opened the same way minus the key (same checks that it is a

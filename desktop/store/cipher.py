@@ -85,8 +85,7 @@ def sniff(path: Path) -> None:
 def connect(path: Path, passphrase: str, *, create: bool = False, key: bytes | None = None) -> Connection:
     """Open and key a connection; verify the key by reading the schema. Never writes with a wrong key.
 
-    ``key``: the key already derived from ``passphrase`` (keys.py); if it does not open the store (one made with
-    other key-derivation settings), the passphrase is tried as usual."""
+    ``key``: the key already derived from ``passphrase`` (keys.py), used instead of it."""
     if not create:
         sniff(path)
     quote_key(passphrase)  # refuses an empty passphrase or a NUL however the store is keyed
@@ -98,9 +97,6 @@ def connect(path: Path, passphrase: str, *, create: bool = False, key: bytes | N
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except DatabaseError:
-            if key is not None and not create:
-                conn.close()
-                return connect(path, passphrase)
             raise WrongPassphrase(
                 "The passphrase is not correct for this store (or the start of the file is damaged)."
             ) from None

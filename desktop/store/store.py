@@ -19,7 +19,15 @@ from sqlalchemy.pool import StaticPool
 
 from desktop.models import Base, StoreMeta
 from desktop.store import cipher, integrity, keys, schema
-from desktop.store.errors import NotAStore, StoreDamaged, StoreError, StoreExists, StoreNotFound, StoreTooNew
+from desktop.store.errors import (
+    NotAStore,
+    StoreDamaged,
+    StoreError,
+    StoreExists,
+    StoreNotFound,
+    StoreTooNew,
+    WrongPassphrase,
+)
 
 APP_MARK = "pathways"
 
@@ -70,8 +78,9 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | str, passphrase: str, *, migrate: bool = True, check_later: bool = False) -> Store:
-        """Unlock ``path``. The whole-file integrity check runs first, or with ``check_later`` beside the first
-        reads (the desktop, to show the plan sooner); then writes wait for it and are refused if it fails."""
+        """Unlock ``path``. The whole-file integrity check runs first; or, with ``check_later`` (the desktop, to
+        show the plan sooner), when :meth:`start_integrity_check` is called after the first reads. Writes wait for
+        it (starting it if need be) and are refused, saying why, if it fails."""
         path = Path(path)
         if not path.is_file():
             raise StoreNotFound(f"No store at {path}.")
@@ -79,7 +88,13 @@ class Store:
         if key is None and check_later:
             # Derived once for both connections: a second derivation would take CPU from the first reads.
             key = keys.derive_for(path, passphrase)
-        conn = cipher.connect(path, passphrase, key=key)
+        try:
+            conn = cipher.connect(path, passphrase, key=key)
+        except WrongPassphrase:
+            if key is None:
+                raise
+            key = None  # a store made with other key-derivation settings: its passphrase decides
+            conn = cipher.connect(path, passphrase)
         check = None
         try:
             if check_later:
@@ -152,6 +167,11 @@ class Store:
     def integrity(self) -> str:
         """"intact" (checked before opening, or since), "pending", "damaged" or "stopped"."""
         return integrity.INTACT if self._check is None else self._check.state
+
+    def start_integrity_check(self) -> None:
+        """Start the whole-file check of a store opened with ``check_later`` (once; then it does nothing)."""
+        if self._check is not None:
+            self._check.start()
 
     def wait_for_integrity(self, timeout: float | None = None) -> str:
         if self._check is not None:

@@ -140,7 +140,7 @@ class Workspace(QObject):
 
         def work(state: TaskState) -> Opened:
             state.set_progress(0.05, "Unlocking the store" if not create else "Creating the encrypted store")
-            # The whole-file check runs beside the plan's first reads; writes wait for it (see store/integrity.py).
+            # The whole-file check runs once the plan is read; writes wait for it (see store/integrity.py).
             store = Store.create(path, passphrase) if create else Store.open(path, passphrase, check_later=True)
             try:
                 state.check()
@@ -149,6 +149,7 @@ class Workspace(QObject):
                     plans = plan_choices(session)
                     chosen = wanted if any(p.id == wanted for p in plans) else (plans[0].id if plans else None)
                     data = load_plan(session, chosen, progress=state.set_progress) if chosen else None
+                store.start_integrity_check()  # now that the plan is read (see store/integrity.py)
                 state.check()
             except BaseException:
                 store.close()

@@ -110,11 +110,19 @@ def test_a_write_waits_for_the_check(store_path: Path, passphrase: str, monkeypa
         store.close()
 
 
-def test_closing_during_the_check_stops_it(demo_store_path: Path, passphrase: str) -> None:
+def test_the_check_waits_to_be_started_and_closing_stops_it(demo_store_path: Path, passphrase: str) -> None:
     store = Store.open(demo_store_path, passphrase, check_later=True)
+    with store.session() as s:  # the first reads: nothing competes with them
+        assert s.get(StoreMeta, "app") is not None
+    assert store.integrity == "pending"
+    assert not any(t.name == "pathways-integrity" for t in threading.enumerate())
+    store.start_integrity_check()
     store.close()
     assert store.integrity in ("intact", "stopped")
     assert not any(t.name == "pathways-integrity" and t.is_alive() for t in threading.enumerate())
+    never_started = Store.open(demo_store_path, passphrase, check_later=True)
+    never_started.close()
+    assert never_started.integrity == "stopped"
 
 
 def test_a_wrong_passphrase_is_refused_early_too(demo_store_path: Path) -> None:
