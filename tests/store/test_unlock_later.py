@@ -1,4 +1,4 @@
-"""Unlocking sooner without trusting less: the key derived while typing, the whole-file check beside the first
+"""Unlocking sooner without trusting less: the key derived while typing, the whole-file check after the first
 reads, and no write before that check has passed (none at all once it has failed)."""
 
 from __future__ import annotations
