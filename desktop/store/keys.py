@@ -40,12 +40,6 @@ def derive(passphrase: str, salt: bytes) -> bytes:
     return hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, KDF_ITER, KEY_BYTES)
 
 
-def derive_for(path: Path, passphrase: str) -> bytes | None:
-    """The key for the store at ``path``, or None when the file has no salt to read (not a store)."""
-    salt = read_salt(path)
-    return derive(passphrase, salt) if salt is not None else None
-
-
 class KeyPrimer:
     """Derives keys on one background thread, newest request first; hands each over once."""
 

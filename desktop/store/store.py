@@ -84,10 +84,9 @@ class Store:
         path = Path(path)
         if not path.is_file():
             raise StoreNotFound(f"No store at {path}.")
-        key = keys.primer.take(path, passphrase)  # derived while the passphrase was typed, if it was
-        if key is None and check_later:
-            # Derived once for both connections: a second derivation would take CPU from the first reads.
-            key = keys.derive_for(path, passphrase)
+        # Derived while the passphrase was typed, if it was. Otherwise SQLCipher derives it (its own derivation is
+        # the quickest), and the later whole-file check derives it again, in the background after the first reads.
+        key = keys.primer.take(path, passphrase)
         try:
             conn = cipher.connect(path, passphrase, key=key)
         except WrongPassphrase:
