@@ -1,4 +1,4 @@
-"""A store's key, derived once per unlock, and ahead of time while its passphrase is being typed.
+"""A store's key, derived ahead of time while its passphrase is being typed.
 
 The key costs 256,000 PBKDF2-HMAC-SHA512 iterations whoever derives it: that cost is what protects a stolen store
 file, and nothing here lowers it. The desktop only starts paying it earlier. Each time the typing pauses, the key
