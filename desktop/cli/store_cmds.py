@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 from pathlib import Path
 
 from desktop.cli import secret_sources
@@ -40,6 +41,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Created demonstration store {args.store} with {len(plans)} plans (demonstration data, not real).")
     if chosen is None:
         print(f"Demo passphrase: {secret}")
+        if os.environ.get(secret_sources.PASSPHRASE_ENV):
+            print(f"({secret_sources.PASSPHRASE_ENV} is set, but `pathways demo` reads "
+                  f"{secret_sources.NEW_PASSPHRASE_ENV} for a new store's passphrase; the demo passphrase was used.)")
     return 0
 
 

@@ -196,3 +196,11 @@ def test_cli_error_is_shared() -> None:
     from desktop.cli.common import CliError as FromCommon
 
     assert FromCommon is CliError
+
+
+def test_demo_says_when_the_open_variable_was_not_used(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PASSPHRASE_ENV, STRONG)
+    code, out, _ = _run(capsys, "demo", str(tmp_path / "demo.pathways"))
+    assert code == 0 and f"Demo passphrase: {DEMO_PASSPHRASE}" in out
+    assert f"{PASSPHRASE_ENV} is set, but `pathways demo` reads {NEW_PASSPHRASE_ENV}" in out
