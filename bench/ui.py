@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
 
         from desktop import app as app_module
         from desktop.settings import Settings
-        from desktop.store import Store
+        from desktop.store import Store, keys
         from desktop.ui.main_window import MainWindow
         from desktop.ui.tasks import TaskRunner
 
@@ -69,16 +69,22 @@ def main(argv: list[str] | None = None) -> int:
 
         view = window.plan_view
         table_view = view.table
-        unlock_samples = []
-        for attempt in range(3):
+        unlock_samples: list[float] = []
+        primed_samples: list[float] = []
+        for attempt in range(6):
             QTest.keyClicks(window.unlock.passphrase, PASSPHRASE)
+            primed = attempt >= 3
+            if primed:
+                keys.primer.wait()  # a pause before Enter, as people type: the key was derived meanwhile
             t0 = time.perf_counter()
             QTest.keyClick(window.unlock.passphrase, Qt.Key.Key_Return)
             wait_for(window.workspace.opened)
             table_view.viewport().repaint()
-            unlock_samples.append(time.perf_counter() - t0)
+            (primed_samples if primed else unlock_samples).append(time.perf_counter() - t0)
             assert view.model.rowCount() == args.actions, view.model.rowCount()
-            if attempt < 2:
+            assert window.workspace.store is not None
+            window.workspace.store.wait_for_integrity()  # runs need not overlap
+            if attempt < 5:
                 window.lock_now()
 
         search = view.filters.search
@@ -119,8 +125,10 @@ def main(argv: list[str] | None = None) -> int:
             sort_samples.append(time.perf_counter() - t)
 
         rows = [
-            ["Unlock → table shown (passphrase, key derivation, load, paint)",
+            ["Unlock → table shown (Enter, key derivation, load, paint)",
              ms(statistics.median(unlock_samples)), ms(max(unlock_samples)), str(len(unlock_samples))],
+            ["Unlock → table shown, key derived while the passphrase was typed",
+             ms(statistics.median(primed_samples)), ms(max(primed_samples)), str(len(primed_samples))],
             ["Filter keystroke → view updated (search field)", ms(statistics.median(samples)), ms(_p95(samples)),
              str(len(samples))],
             ["Filter choice → view updated (RAG, status, lead, org, switches)",

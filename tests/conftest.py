@@ -93,3 +93,15 @@ def demo_store(request: pytest.FixtureRequest) -> Iterator[Store]:
 @pytest.fixture
 def actor() -> Actor:
     return Actor(None, "Test coordinator")
+
+
+@pytest.fixture
+def store_target(store: Store, store_path: Path, request: pytest.FixtureRequest) -> tuple[str, str]:
+    """What a command is given to open the ``store`` fixture, and its passphrase: the file, or the server's address
+    with the partnership's data passphrase (--backend=postgresql)."""
+    if _on_server(request):
+        from pg_harness import DATA_PASSPHRASE
+
+        harness, database = request.getfixturevalue("pg"), request.getfixturevalue("pg_database")
+        return str(harness.url(database)), DATA_PASSPHRASE
+    return str(store_path), PASSPHRASE

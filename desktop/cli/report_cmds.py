@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.cli import secret_sources
 from desktop.cli.common import CliError, add_store_argument, open_store
 from desktop.models import Partnership, Person
 from desktop.reports.publish import PROFILES, PublishOptions, publish_update
@@ -103,7 +104,7 @@ def cmd_signer(args: argparse.Namespace) -> int:
         person = find_person(session, args.person)
         actor = Actor.command_line()
         if args.pkcs12:
-            password = args.pkcs12_password_file.read_text().splitlines()[0] if args.pkcs12_password_file else None
+            password = secret_sources.read(args, "pkcs12")
             credential = signing_setup.import_pkcs12(session, person, args.pkcs12.read_bytes(), password, actor=actor)
         else:
             partnership = find_partnership(session, args.partnership)
@@ -142,6 +143,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_store_argument(p)
     p.add_argument("--person", required=True, help="id, name or role of the person who will sign")
     p.add_argument("--pkcs12", type=Path, help="import an existing certificate and key instead")
-    p.add_argument("--pkcs12-password-file", type=Path)
     p.add_argument("--partnership", help="whose root issues the certificate, when the store holds several")
     p.set_defaults(func=cmd_signer)

@@ -4,9 +4,9 @@ it; and closing a quarter, which on a server is one serialisable transaction (th
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from desktop.cli.common import CliError, add_store_argument, new_passphrase, open_store, read_secret_file
+from desktop.cli import secret_sources
+from desktop.cli.common import CliError, add_passphrase_argument, add_store_argument, new_passphrase, open_store
 from desktop.services import periods
 from desktop.services.actor import Actor
 from desktop.services.queries import find_period, find_plan
@@ -22,6 +22,7 @@ def _admin_arguments(p: argparse.ArgumentParser) -> None:
 
 def cmd_server_setup(args: argparse.Namespace) -> int:
     secret = new_passphrase(args)
+    assert secret is not None  # the table's last resort for this secret is a prompt
     server.provision(args.admin_url, args.database, secret)
     print(f"Created {args.database}: schema at the newest version, row-level security on every table. "
           "Give people their roles with `pathways server-add-person`.")
@@ -35,7 +36,7 @@ def cmd_server_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_server_add_person(args: argparse.Namespace) -> int:
-    password = read_secret_file(args.password_file) if args.password_file else None
+    password = secret_sources.read(args, "login")
     try:
         server.add_person(args.admin_url, args.database, args.role, args.kind, args.person, password)
     except ValueError as exc:
@@ -104,12 +105,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("server-setup", help="create a partnership's database on a PostgreSQL server")
     _admin_arguments(p)
-    p.add_argument("--new-passphrase-file", type=Path, metavar="FILE",
-                   help="the partnership's data passphrase (seals offender identifiers before they leave a client)")
+    add_passphrase_argument(p)  # the data passphrase seals offender identifiers before they leave a client
     p.set_defaults(func=cmd_server_setup)
 
     p = sub.add_parser("server-upgrade", help="migrate a server database to this version; re-apply its policies")
     _admin_arguments(p)
+    add_passphrase_argument(p)  # none: the table says so, and --help stays consistent with it
     p.set_defaults(func=cmd_server_upgrade)
 
     p = sub.add_parser("server-add-person", help="a person's own database role: coordinator, lead or partner")
@@ -118,5 +119,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--kind", required=True, choices=("coordinator", "lead", "partner"))
     p.add_argument("--person", type=int, metavar="ID", help="their Person id in the plan (lead officers: required "
                    "for them to see their actions)")
-    p.add_argument("--password-file", type=Path, metavar="FILE", help="set the role's password from FILE")
+    add_passphrase_argument(p)
     p.set_defaults(func=cmd_server_add_person)

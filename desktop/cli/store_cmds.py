@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 from pathlib import Path
 
+from desktop.cli import secret_sources
 from desktop.cli.common import (
     add_passphrase_argument,
     add_store_argument,
@@ -13,10 +15,10 @@ from desktop.cli.common import (
     open_store,
     passphrase,
     print_json,
-    read_secret_file,
 )
 from desktop.services import health
 from desktop.services.demo import DEMO_PASSPHRASE, build_demo
+from desktop.services.passphrase_names import partnership_names
 from desktop.services.quarter_status import StatusCounts, describe_counts
 from desktop.services.queries import PlanSummary, plan_summaries
 from desktop.services.rag import scheme
@@ -24,7 +26,8 @@ from desktop.store import Store, restore
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    secret = new_passphrase(args, "passphrase_file")
+    secret = new_passphrase(args)
+    assert secret is not None  # init's last resort is a prompt
     with Store.create(args.store, secret):
         pass
     print(f"Created encrypted store {args.store}")
@@ -32,12 +35,16 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    secret = passphrase(args) if args.passphrase_file else DEMO_PASSPHRASE
+    chosen = new_passphrase(args)
+    secret = chosen or DEMO_PASSPHRASE
     with Store.create(args.store, secret) as store, store.session() as session:
         plans = build_demo(session)
     print(f"Created demonstration store {args.store} with {len(plans)} plans (demonstration data, not real).")
-    if not args.passphrase_file:
+    if chosen is None:
         print(f"Demo passphrase: {secret}")
+        if os.environ.get(secret_sources.PASSPHRASE_ENV):
+            print(f"({secret_sources.PASSPHRASE_ENV} is set, but `pathways demo` reads "
+                  f"{secret_sources.NEW_PASSPHRASE_ENV} for a new store's passphrase; the demo passphrase was used.)")
     return 0
 
 
@@ -54,22 +61,28 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_change_passphrase(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        store.change_passphrase(new_passphrase(args))
+        with store.session() as session:
+            names = partnership_names(session)
+        new = new_passphrase(args, names)
+        assert new is not None  # change-passphrase's last resort is a prompt
+        store.change_passphrase(new)
     print("Passphrase changed. The old passphrase no longer opens this store.")
     return 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
     secret = passphrase(args)
-    target = read_secret_file(args.backup_passphrase_file) if args.backup_passphrase_file else secret
     with Store.open(args.store, secret) as store:
+        with store.session() as session:
+            names = partnership_names(session)
+        target = secret_sources.read(args, "backup", names=names) or secret
         store.backup(args.dest, target)
     print(f"Encrypted backup written to {args.dest}")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    restore(args.backup, passphrase(args, "Backup passphrase: "), args.store)
+    restore(args.backup, passphrase(args), args.store)
     print(f"Restored to {args.store}")
     return 0
 
@@ -123,13 +136,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("change-passphrase", help="re-key the store with a new passphrase")
     add_store_argument(p)
-    p.add_argument("--new-passphrase-file", type=Path, metavar="FILE")
     p.set_defaults(func=cmd_change_passphrase)
 
     p = sub.add_parser("backup", help="encrypted backup (the store's passphrase unless --backup-passphrase-file)")
     add_store_argument(p)
     p.add_argument("dest", type=Path, metavar="DEST")
-    p.add_argument("--backup-passphrase-file", type=Path, metavar="FILE")
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("restore", help="restore a backup to a new file (never overwrites)")

@@ -62,6 +62,13 @@ def quote_key(passphrase: str) -> str:
     return "'" + passphrase.replace("'", "''") + "'"
 
 
+def key_literal(passphrase: str, key: bytes | None = None) -> str:
+    """What PRAGMA key takes: the raw key when it was derived already (see keys.py), else the passphrase."""
+    if key is not None:
+        return f"\"x'{key.hex()}'\""
+    return quote_key(passphrase)
+
+
 def sniff(path: Path) -> None:
     """Reject files that cannot be an encrypted store before handing them to SQLCipher."""
     size = path.stat().st_size
@@ -75,14 +82,17 @@ def sniff(path: Path) -> None:
         raise StoreDamaged(f"{path.name} is damaged: its size is not a whole number of pages (truncated?).")
 
 
-def connect(path: Path, passphrase: str, *, create: bool = False) -> Connection:
-    """Open and key a connection; verify the key by reading the schema. Never writes with a wrong key."""
+def connect(path: Path, passphrase: str, *, create: bool = False, key: bytes | None = None) -> Connection:
+    """Open and key a connection; verify the key by reading the schema. Never writes with a wrong key.
+
+    ``key``: the key already derived from ``passphrase`` (keys.py), used instead of it."""
     if not create:
         sniff(path)
+    quote_key(passphrase)  # refuses an empty passphrase or a NUL however the store is keyed
     conn: Connection = sqlcipher.connect(str(path), check_same_thread=False, isolation_level=None)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute(f"PRAGMA key = {quote_key(passphrase)}")
+        conn.execute(f"PRAGMA key = {key_literal(passphrase, None if create else key)}")
         conn.execute("PRAGMA cipher_memory_security = ON")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()

@@ -10,7 +10,7 @@ import contextlib
 import datetime as dt
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, select
@@ -18,8 +18,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from desktop.models import Base, StoreMeta
-from desktop.store import cipher, schema
-from desktop.store.errors import NotAStore, StoreDamaged, StoreError, StoreExists, StoreNotFound, StoreTooNew
+from desktop.store import cipher, integrity, keys, schema
+from desktop.store.errors import (
+    NotAStore,
+    StoreDamaged,
+    StoreError,
+    StoreExists,
+    StoreNotFound,
+    StoreTooNew,
+    WrongPassphrase,
+)
 
 APP_MARK = "pathways"
 
@@ -37,6 +45,7 @@ class Store:
         # SQLAlchemy's pysqlite emulation issues BEGIN itself when the driver is in autocommit mode.
         event.listen(self.engine, "begin", lambda c: c.exec_driver_sql("BEGIN"))
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._check: integrity.BackgroundCheck | None = None  # the whole-file check, when it runs after opening
 
     # ---- lifecycle
 
@@ -68,34 +77,54 @@ class Store:
         return store
 
     @classmethod
-    def open(cls, path: Path | str, passphrase: str, *, migrate: bool = True) -> Store:
+    def open(cls, path: Path | str, passphrase: str, *, migrate: bool = True, check_later: bool = False) -> Store:
+        """Unlock ``path``. The whole-file integrity check runs first; or, with ``check_later`` (the desktop, to
+        show the plan sooner), when :meth:`start_integrity_check` is called after the first reads. Writes wait for
+        it (starting it if need be) and are refused, saying why, if it fails."""
         path = Path(path)
         if not path.is_file():
             raise StoreNotFound(f"No store at {path}.")
-        conn = cipher.connect(path, passphrase)
+        # Derived while the passphrase was typed, if it was. Otherwise SQLCipher derives it (its own derivation is
+        # the quickest), and the later whole-file check derives it again, in the background after the first reads.
+        key = keys.primer.take(path, passphrase)
         try:
-            problems = cipher.integrity_problems(conn, full=False)
-            if problems:
-                raise StoreDamaged(
-                    f"{path.name} is damaged or has been tampered with ({len(problems)} problem(s) found); "
-                    "restore it from a backup."
-                )
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if "store_meta" not in tables or "alembic_version" not in tables:
-                raise NotAStore(f"{path.name} is an encrypted database but not a Pathways store.")
-            mark = conn.execute("SELECT value FROM store_meta WHERE key = 'app'").fetchone()
-            if not mark or mark[0] != APP_MARK:
-                raise NotAStore(f"{path.name} is an encrypted database but not a Pathways store.")
+            conn = cipher.connect(path, passphrase, key=key)
+        except WrongPassphrase:
+            if key is None:
+                raise
+            key = None  # a store made with other key-derivation settings: its passphrase decides
+            conn = cipher.connect(path, passphrase)
+        check = None
+        try:
+            if check_later:
+                check = integrity.BackgroundCheck(path, passphrase, key)
+            else:
+                problems = cipher.integrity_problems(conn, full=False)
+                if problems:
+                    raise StoreDamaged(damage_message(path, problems))
+            cls._require_pathways(path, conn)
         except BaseException:
+            if check is not None:
+                check.stop()
             conn.close()
             raise
         store = cls(path, conn)
+        store._check = check
         try:
             store._ensure_schema(passphrase, migrate=migrate)
         except BaseException:
             store.close()
             raise
         return store
+
+    @staticmethod
+    def _require_pathways(path: Path, conn: cipher.Connection) -> None:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "store_meta" not in tables or "alembic_version" not in tables:
+            raise NotAStore(f"{path.name} is an encrypted database but not a Pathways store.")
+        mark = conn.execute("SELECT value FROM store_meta WHERE key = 'app'").fetchone()
+        if not mark or mark[0] != APP_MARK:
+            raise NotAStore(f"{path.name} is an encrypted database but not a Pathways store.")
 
     def _ensure_schema(self, passphrase: str, *, migrate: bool) -> None:
         with self.engine.connect() as connection:
@@ -107,6 +136,7 @@ class Store:
             raise StoreTooNew(f"{self.path.name} was made by a newer version of Pathways; update Pathways to open it.")
         if not migrate:
             return
+        self._require_intact()
         # An encrypted copy first, so a failed migration never costs the user their plan.
         backup = self.path.with_name(f"{self.path.stem}.before-{head[:8]}{self.path.suffix or '.pathways'}")
         if not backup.exists():
@@ -118,6 +148,8 @@ class Store:
         """Lock: checkpoint, close the connection (SQLCipher wipes the key from memory) and forget it."""
         if self._conn is None:
             return
+        if self._check is not None:
+            self._check.stop()
         self.engine.dispose()
         with contextlib.suppress(cipher.DatabaseError):
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -127,6 +159,44 @@ class Store:
     @property
     def is_open(self) -> bool:
         return self._conn is not None
+
+    # ---- the whole-file integrity check
+
+    @property
+    def integrity(self) -> str:
+        """"intact" (checked before opening, or since), "pending", "damaged" or "stopped"."""
+        return integrity.INTACT if self._check is None else self._check.state
+
+    def start_integrity_check(self) -> None:
+        """Start the whole-file check of a store opened with ``check_later`` (once; then it does nothing)."""
+        if self._check is not None:
+            self._check.start()
+
+    def wait_for_integrity(self, timeout: float | None = None) -> str:
+        if self._check is not None:
+            self._check.wait(timeout)
+        return self.integrity
+
+    def when_checked(self, listener: Callable[[str, str], None]) -> None:
+        """``listener(state, message)`` once the whole-file check has finished (at once if it has; otherwise on the
+        checking thread). ``message`` says what to do when the store is damaged, else it is ""."""
+        if self._check is None:
+            listener(integrity.INTACT, "")
+            return
+        self._check.when_done(lambda c: listener(c.state, damage_message(self.path, c.problems)
+                                                 if c.state == integrity.DAMAGED else ""))
+
+    def _require_intact(self) -> None:
+        """Before anything is written: wait for the whole-file check; refuse if it found damage."""
+        check = self._check
+        if check is None:
+            return
+        check.wait()
+        if check.state == integrity.DAMAGED:
+            conn = self._require()
+            # Also below the ORM, for anything that writes on the raw connection.
+            conn.execute("PRAGMA query_only = ON")
+            raise StoreDamaged(damage_message(self.path, check.problems, refused=True))
 
     def __enter__(self) -> Store:
         return self
@@ -143,10 +213,14 @@ class Store:
         ``serializable`` is for the server backend's sake (desktop.store.server); one SQLCipher connection already
         runs every transaction serialisably.
         """
-        self._require()
+        conn = self._require()
         session = self._sessions()
         try:
+            changes = conn.total_changes
             yield session
+            session.flush()
+            if conn.total_changes != changes:
+                self._require_intact()
             session.commit()
         except BaseException:
             session.rollback()
@@ -163,6 +237,7 @@ class Store:
 
     def change_passphrase(self, new_passphrase: str) -> None:
         conn = self._require()
+        self._require_intact()
         conn.execute(f"PRAGMA rekey = {cipher.quote_key(new_passphrase)}")
 
     def backup(self, dest: Path | str, passphrase: str) -> Path:
@@ -171,6 +246,7 @@ class Store:
         if dest.exists():
             raise StoreExists(f"{dest.name} already exists; backups never overwrite a file.")
         conn = self._require()
+        self._require_intact()
         old_umask = os.umask(0o077)
         try:
             cipher.export_copy(conn, dest, passphrase)
@@ -188,6 +264,13 @@ class Store:
         if self._conn is None:
             raise StoreError("The store is locked.")
         return self._conn
+
+
+def damage_message(path: Path, problems: list[str], *, refused: bool = False) -> str:
+    found = f"{path.name} is damaged or has been tampered with ({len(problems)} problem(s) found)"
+    if refused:
+        return f"{found}, so Pathways will not save anything to it; nothing was saved. Restore it from a backup."
+    return f"{found}; restore it from a backup."
 
 
 def restore(backup: Path | str, backup_passphrase: str, dest: Path | str, new_passphrase: str | None = None) -> Path:

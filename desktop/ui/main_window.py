@@ -370,6 +370,7 @@ class MainWindow(QMainWindow):
         w.plans_changed.connect(self._on_plans_changed)
         w.actor_changed.connect(self._on_actor_changed)
         w.changed.connect(lambda _: self._update_actions())
+        w.damaged.connect(lambda message: self.dialogs.error(self, "Store damaged", message))
         r = self.runner
         r.busy_changed.connect(self._on_runner_busy_changed)
         r.progress_changed.connect(self._on_runner_progress_changed)

@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import __version__, paths
+from desktop.store import keys
 from desktop.store.passphrase import MIN_LENGTH, assess
 from desktop.ui.icons import icon
 from desktop.ui.widgets import add_shortcut, heading_label
 
-STRENGTH_COLOURS = ("#c0392b", "#d35400", "#b7950b", "#2e8540", "#1e6b33")
+# Index 3 ("Almost there") is still refused, so only "Strong" is green.
+STRENGTH_COLOURS = ("#c0392b", "#d35400", "#b7950b", "#9a7d0a", "#1e6b33")
 
 
 def _password(name: str, accessible: str) -> QLineEdit:
@@ -254,6 +256,7 @@ class UnlockScreen(QWidget):
 
         self.unlock_button.clicked.connect(self._on_unlock_clicked)
         self.passphrase.returnPressed.connect(self._on_unlock_clicked)
+        self.passphrase.textChanged.connect(self._prime_key)
         self.choose_button.clicked.connect(self.choose_file_requested)
         self.new_button.clicked.connect(self.show_create)
         self.back_button.clicked.connect(self.show_unlock)
@@ -332,6 +335,7 @@ class UnlockScreen(QWidget):
         self.passphrase.setFocus()
 
     def show_create(self) -> None:
+        keys.primer.clear()
         self.pages.setCurrentIndex(1)
         self.create_message.hide()
         if not self.new_path.text():
@@ -391,6 +395,13 @@ class UnlockScreen(QWidget):
         self.set_busy(True, f"Unlocking {path.name}…")
         self.unlock_requested.emit(path, secret)
 
+    def _prime_key(self, text: str) -> None:
+        """Derive the key for what is typed so far on a background thread, so Enter finds it ready (keys.py).
+        Store.open takes the key; an unused one is forgotten on the next keystroke or on leaving for "new store"."""
+        path = self.selected_store()
+        if text and path is not None:
+            keys.primer.prime(path, text)
+
     def _on_new_pass_changed(self, text: str) -> None:
         if not text:
             self.meter.setValue(0)
@@ -400,7 +411,7 @@ class UnlockScreen(QWidget):
         self.meter.setValue(result.score)
         colour = STRENGTH_COLOURS[result.score]
         self.meter.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
-        advice = f" — {result.problems[0]}" if result.problems else ""
+        advice = f" — {result.message}" if result.problems else ""
         self.strength.setText(f"Strength: {result.label}{advice}")
         self.meter.setAccessibleDescription(self.strength.text())
 
@@ -420,7 +431,7 @@ class UnlockScreen(QWidget):
             return
         strength = assess(secret)
         if not strength.acceptable:
-            self.create_failed(f"That passphrase is too weak: {strength.problems[0]}.")
+            self.create_failed(f"That passphrase is too weak. {strength.message}")
             return
         if secret != again:
             self.create_failed("The two passphrases differ; type the same passphrase twice.")

@@ -77,6 +77,7 @@ class Workspace(QObject):
         plans_changed(): the list of plans changed.
         actor_changed(): the person at the keyboard changed.
         changed(object): any change went through (a :class:`Change`), after the data was refreshed.
+        damaged(str): the whole-file check that runs while the plan loads found damage; nothing can be saved.
     """
 
     opened = Signal()
@@ -86,6 +87,7 @@ class Workspace(QObject):
     plans_changed = Signal()
     actor_changed = Signal()
     changed = Signal(object)
+    damaged = Signal(str)
 
     def __init__(self, settings: Settings, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -142,7 +144,8 @@ class Workspace(QObject):
 
             if create and isinstance(path, str):
                 raise StoreError("A server's database is created by its administrator (pathways server-setup).")
-            store = Store.create(path, passphrase) if create else open_target(path, passphrase)
+            # A file's whole-file check runs once the plan is read; writes wait for it (see store/integrity.py).
+            store = Store.create(path, passphrase) if create else open_target(path, passphrase, check_later=True)
             try:
                 state.check()
                 store_id = store.meta("store_id") or ""
@@ -150,6 +153,7 @@ class Workspace(QObject):
                     plans = plan_choices(session)
                     chosen = wanted if any(p.id == wanted for p in plans) else (plans[0].id if plans else None)
                     data = load_plan(session, chosen, progress=state.set_progress) if chosen else None
+                store.start_integrity_check()  # now that the plan is read (see store/integrity.py)
                 state.check()
             except BaseException:
                 store.close()
@@ -172,6 +176,7 @@ class Workspace(QObject):
             if result.data:
                 self.settings.set(LAST_PLAN, result.data.plan.id)
             self._load_actor()
+            result.store.when_checked(lambda state, message: self.damaged.emit(message) if message else None)
             # The data first, so that "opened" finds the screens filled (and can restore a selection).
             if result.data is not None:
                 self.plan_loaded.emit(result.data)

@@ -68,7 +68,7 @@ def test_red_without_update_is_carried_forward_in_the_quarter(store: Store) -> N
 
 
 def test_every_surface_counts_the_same(
-    store: Store, store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    store: Store, store_target: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     c = case.build(store, close_q4=False)
@@ -96,11 +96,12 @@ def test_every_surface_counts_the_same(
     assert summary.awaiting_update == len(case.EXPECTED_AWAITING)
 
     store.close()
-    monkeypatch.setenv("PATHWAYS_PASSPHRASE", PASSPHRASE)
-    assert main(["plans", str(store_path), "--json"]) == 0
+    target, secret = store_target
+    monkeypatch.setenv("PATHWAYS_PASSPHRASE", secret)
+    assert main(["plans", target, "--json"]) == 0
     listed = next(p for p in json.loads(capsys.readouterr().out) if p["id"] == c.plan_id)
     assert listed["rag_counts"] == case.EXPECTED_COUNTS and listed["awaiting_update"] == 4
-    assert main(["plans", str(store_path)]) == 0
+    assert main(["plans", target]) == 0
     assert "Red (R) 2 (2 not updated), Amber (A) 1 (1 not updated)" in capsys.readouterr().out
 
     pages = _pdftotext(tmp_path / "update.pdf")
