@@ -83,11 +83,12 @@ class Chart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no type infor
         self.legend: pg.LegendItem | None = None
 
     def reset(self) -> None:
-        item = self.getPlotItem()
-        item.clear()
+        """Empty the chart. The legend stays in the scene, emptied and hidden: the plot item hands the same legend
+        back on the next draw, so taking it out of the scene would lose it for good."""
+        self.getPlotItem().clear()
         if self.legend is not None:
-            self.legend.scene().removeItem(self.legend) if self.legend.scene() else None
-            self.legend = None
+            self.legend.clear()
+            self.legend.hide()
 
     def describe(self, text: str) -> None:
         self.setAccessibleDescription(text)
@@ -102,7 +103,9 @@ class Chart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no type infor
         item = self.getPlotItem()
         present = [s for s in series if any(v.get(s.key, 0) for v in values)]
         self.legend = item.addLegend(offset=(8, 4), labelTextColor=INK, brush=pg.mkBrush(255, 255, 255, 235),
-                                     pen=pg.mkPen("#c5ccd3"), colCount=max(1, len(present)))
+                                     pen=pg.mkPen("#c5ccd3"))
+        self.legend.setColumnCount(max(1, len(present)))
+        self.legend.show()
         totals = [sum(v.values()) for v in values]
         peak = max(totals, default=0) or 1
         base = [0.0] * len(categories)

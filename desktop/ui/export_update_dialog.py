@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import TypeVar
 
 import platformdirs
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QPainter, QPainterPath, QPen, QPixmap, QResizeEvent
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -87,60 +86,30 @@ def with_suffix(path: Path, suffix: str) -> Path:
 
 
 class FeatureDialogs:
-    """The dialog service plus the three things feature dialogs need that it may not have yet.
-
-    Each call uses the service's method of the same name when there is one (a test double records it and opens
-    nothing); otherwise a non-blocking Qt dialog, or ``QDesktopServices`` for opening a folder.
-    """
+    """The dialog service's "choose a folder", "choose several files" and "open a folder", for services that lack
+    them (older test doubles): each call uses the service's own method when it has one, the real service's
+    otherwise."""
 
     def __init__(self, service: DialogService) -> None:
         self.service = service
 
+    def _method(self, name: str) -> Callable[..., None]:
+        own: Callable[..., None] | None = getattr(self.service, name, None)
+        if own is not None and callable(own):
+            return own
+        fallback: Callable[..., None] = getattr(DialogService(), name)
+        return fallback
+
     def choose_folder(self, parent: QWidget | None, title: str, on_chosen: Callable[[Path], None], *,
                       directory: Path | None = None) -> None:
-        own = getattr(self.service, "choose_folder", None)
-        if callable(own):
-            own(parent, title, on_chosen, directory=directory)
-            return
-        dialog = QFileDialog(parent, title, str(directory or ""))
-        dialog.setFileMode(QFileDialog.FileMode.Directory)
-        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
-
-        def finished(result: int) -> None:
-            files = dialog.selectedFiles()
-            dialog.deleteLater()
-            if result == QFileDialog.DialogCode.Accepted and files:
-                on_chosen(Path(files[0]))
-
-        dialog.finished.connect(finished)
-        dialog.open()
+        self._method("choose_folder")(parent, title, on_chosen, directory=directory)
 
     def choose_open_files(self, parent: QWidget | None, title: str, on_chosen: Callable[[list[Path]], None], *,
                           directory: Path | None = None, name_filter: str = "All files (*)") -> None:
-        own = getattr(self.service, "choose_open_files", None)
-        if callable(own):
-            own(parent, title, on_chosen, directory=directory, name_filter=name_filter)
-            return
-        dialog = QFileDialog(parent, title, str(directory or ""), name_filter)
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
-
-        def finished(result: int) -> None:
-            files = dialog.selectedFiles()
-            dialog.deleteLater()
-            if result == QFileDialog.DialogCode.Accepted and files:
-                on_chosen([Path(f) for f in files])
-
-        dialog.finished.connect(finished)
-        dialog.open()
+        self._method("choose_open_files")(parent, title, on_chosen, directory=directory, name_filter=name_filter)
 
     def open_folder(self, parent: QWidget | None, folder: Path) -> None:
-        own = getattr(self.service, "open_folder", None)
-        if callable(own):
-            own(parent, folder)
-            return
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
-            self.service.inform(parent, "Open folder", f"The folder could not be opened here. It is:\n{folder}")
+        self._method("open_folder")(parent, folder)
 
 
 # ---- icons that carry the verdict with their shape, not only their colour

@@ -33,7 +33,7 @@ from desktop.services.rag import SCHEMES
 from desktop.settings import MAX_IDLE_MINUTES, MIN_IDLE_MINUTES, Settings
 from desktop.ui.filter_bar import STRAND_TEXT
 from desktop.ui.undo import AddNodeCommand, EditCommand, UndoStack
-from desktop.ui.widgets import FieldError, OptionalDateEdit, heading_label
+from desktop.ui.widgets import FieldError, OptionalDateEdit, count_suffix, heading_label
 from desktop.ui.workspace import Change, Workspace
 
 Outcome = tuple[str | None, str] | None  # (field, message) of a broken rule, or None when saved
@@ -489,8 +489,8 @@ def preferences_dialog(settings: Settings, parent: QWidget | None = None) -> For
     dialog = FormDialog("Preferences", "Preferences", parent)
     minutes = QSpinBox()
     minutes.setRange(MIN_IDLE_MINUTES, MAX_IDLE_MINUTES)
-    minutes.setSuffix(" minutes")
     minutes.setValue(settings.idle_lock_minutes())
+    count_suffix(minutes, "minute")
     dialog.add_field("idle_minutes", "&Lock after", minutes,
                      tip="Close the store and drop its key after this long without keyboard or mouse use")
 

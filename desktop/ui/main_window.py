@@ -36,12 +36,12 @@ from PySide6.QtWidgets import (
 from desktop import __version__, paths
 from desktop.services.errors import PathwaysError
 from desktop.services.readmodels import PlanData
-from desktop.settings import IDLE_LOCK_MINUTES, LAST_VIEW, MAIN_GEOMETRY, MAIN_STATE, Settings
+from desktop.settings import IDLE_LOCK_MINUTES, LAST_VIEW, MAIN_GEOMETRY, MAIN_STATE
 from desktop.store.errors import WrongPassphrase
 from desktop.ui import features
 from desktop.ui.action_editor import ActionEditor
+from desktop.ui.context import AppContext
 from desktop.ui.dashboard import DashboardView
-from desktop.ui.dialog_service import DialogService
 from desktop.ui.forms import (
     FormDialog,
     objective_dialog,
@@ -54,16 +54,14 @@ from desktop.ui.forms import (
     who_am_i_dialog,
 )
 from desktop.ui.icons import icon
-from desktop.ui.idle import IdleWatcher
 from desktop.ui.my_actions import MyActionsView
 from desktop.ui.people_view import PeopleView
 from desktop.ui.plan_view import PlanView, fill_column_menu
 from desktop.ui.quarters_view import CloseQuarterDialog, QuartersView
-from desktop.ui.tasks import Cancelled, TaskRunner
-from desktop.ui.undo import UndoStack
+from desktop.ui.tasks import Cancelled
 from desktop.ui.unlock import UnlockScreen
 from desktop.ui.update_dialog import UpdateDialog
-from desktop.ui.workspace import Change, Workspace
+from desktop.ui.workspace import Change
 
 log = logging.getLogger("pathways.ui")
 
@@ -110,17 +108,21 @@ class Resume:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: Settings, *, dialogs: DialogService | None = None, runner: TaskRunner | None = None,
-                 parent: QWidget | None = None) -> None:
+    """The one main window. Everything it shares with the screens and dialogs comes in ``context``, built by the
+    composition root (:func:`desktop.app.build_context`)."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("main_window")
         self.setWindowTitle("Pathways")
-        self.settings = settings
-        self.dialogs = dialogs or DialogService(self)
-        self.runner = runner or TaskRunner(self)
-        self.workspace = Workspace(settings, self.runner, self)
-        self.undo = UndoStack(self.workspace, self)
-        self.idle = IdleWatcher(settings.idle_lock_minutes() * 60_000, self)
+        self.context = context
+        self.settings = context.settings
+        self.dialogs = context.dialogs
+        self.runner = context.runner
+        self.workspace = context.workspace
+        self.undo = context.undo
+        self.idle = context.idle
+        settings = context.settings
         self.commands: dict[str, QAction] = {}  # every command by key (tests and features reach them here)
         self.action_editor: ActionEditor | None = None
         self.update_dialog: UpdateDialog | None = None
@@ -991,11 +993,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_window_state()
-        self.idle.stop()
-        if self.runner.busy:
-            self.runner.cancel()
-            self.runner.wait(10_000)
-        if self.workspace.store is not None:
-            self.workspace.store.close()
-            self.workspace.store = None
+        self.context.shut_down()
         event.accept()

@@ -62,7 +62,7 @@ from sqlalchemy.orm import Session
 
 from desktop.models.plan import Plan
 from desktop.models.profiles import ProfileAppendix
-from desktop.services.actor import SYSTEM, Actor
+from desktop.services.actor import SYSTEM
 from desktop.services.disclosure.importing import (
     DOCUMENTED_COLUMNS,
     IDENTIFIER_COLUMNS,
@@ -79,6 +79,7 @@ from desktop.services.disclosure.profiles import AppendixPreview, PreviewPair, g
 from desktop.services.disclosure.rules import SECONDARY_SYMBOL, DisclosureRule, rule_for
 from desktop.services.errors import PathwaysError
 from desktop.services.published import PublishedTable, RedactionNotice
+from desktop.ui.context import ActorSource, current_actor
 from desktop.ui.dialog_service import DialogService
 
 SUBJECT_FILTER = "Spreadsheets (*.csv *.xlsx *.xlsm);;All files (*)"
@@ -609,15 +610,15 @@ class ProfilesView(QWidget):
         *,
         choose_file: ChooseFile | None = None,
         dialogs: DialogService | None = None,
-        actor: Actor | None = None,
+        actor: ActorSource | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._actor = actor or SYSTEM  # who imports subjects, for the audit trail
+        self._actor_source: ActorSource = actor or SYSTEM  # who imports subjects, for the audit trail
         self.setObjectName("profiles_view")
         self.store = store
         self.plan_id = plan_id
-        self.dialogs = dialogs or DialogService(self)
+        self.dialogs = dialogs or DialogService(parent=self)
         self.choose_file: ChooseFile = choose_file or self._choose_file
         self.preview: AppendixPreview | None = None
         self.rule: DisclosureRule | None = None
@@ -939,7 +940,7 @@ class ProfilesView(QWidget):
                         raise PathwaysError("This plan is no longer in the store.")
                     target = find_or_create_appendix(session, plan, new_title)
                 return import_subjects(session, target, data, Path(path).name, mapping, replace=replace,
-                                       actor=self._actor)
+                                       actor=current_actor(self._actor_source))
 
         dialog = ImportSubjectsDialog(source, Path(path).name, importer, appendix_title=title,
                                       existing_subjects=existing, parent=self)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from desktop import __version__, paths
 from desktop.store.passphrase import MIN_LENGTH, assess
 from desktop.ui.icons import icon
-from desktop.ui.widgets import add_shortcut, heading_label
+from desktop.ui.widgets import add_shortcut, heading_label, plural
 
 STRENGTH_COLOURS = ("#c0392b", "#d35400", "#b7950b", "#2e8540", "#1e6b33")
 
@@ -325,7 +325,7 @@ class UnlockScreen(QWidget):
     def show_locked(self, path: Path, minutes: int | None) -> None:
         self.set_store(path)
         self.unlock_heading.setText("Locked")
-        why = f" after {minutes} minute{'s' if minutes != 1 else ''} without activity" if minutes else ""
+        why = f" after {plural(minutes, 'minute')} without activity" if minutes else ""
         self.show_message(f"Pathways locked{why}: the store is closed and its key dropped. Enter the passphrase "
                           "to carry on where you left off.", calm=True)
         self.passphrase.clear()

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSizePolicy,
+    QSpinBox,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -85,6 +86,16 @@ class FieldError(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self._field = field
         self.hide()
+        # The message goes as soon as the user changes the field: a fixed field must not still look wrong.
+        for name in ("textChanged", "valueChanged", "currentIndexChanged", "dateChanged", "toggled"):
+            signal = getattr(field, name, None) if field is not None else None
+            if signal is not None:
+                signal.connect(self._on_field_edited)
+                break
+
+    def _on_field_edited(self, *_: object) -> None:
+        if not self.isHidden():
+            self.clear_message()
 
     def show_message(self, message: str) -> None:
         self.setText(f"⚠ {message}")
@@ -500,3 +511,18 @@ class FlowLayout(QLayout):
             x += hint.width() + self._spacing
             line = max(line, hint.height())
         return y + line - rect.y() + margins.bottom()
+
+
+def plural(count: int, unit: str, units: str | None = None) -> str:
+    """``1 minute``, ``2 minutes``: a count with its unit in the right number."""
+    return f"{count} {unit if count == 1 else (units or unit + 's')}"
+
+
+def count_suffix(spin: QSpinBox, unit: str, units: str | None = None) -> None:
+    """Keep a spin box's suffix in the right number as its value changes (" 1 minute", " 5 minutes")."""
+
+    def update(value: int) -> None:
+        spin.setSuffix(" " + plural(value, unit, units).split(" ", 1)[1])
+
+    spin.valueChanged.connect(update)
+    update(spin.value())
