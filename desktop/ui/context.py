@@ -8,11 +8,13 @@ change is audited under the person now at the keyboard.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject
+from sqlalchemy.orm import Session
 
 from desktop.services.actor import Actor
 from desktop.settings import Settings
@@ -56,3 +58,9 @@ ActorSource = Actor | Callable[[], Actor]
 
 def current_actor(source: ActorSource) -> Actor:
     return source if isinstance(source, Actor) else source()
+
+
+class SessionSource(Protocol):
+    """Where a controller gets its units of work: the store itself (tests), or the workspace's serialised sessions."""
+
+    def session(self) -> contextlib.AbstractContextManager[Session]: ...

@@ -21,8 +21,8 @@ from desktop.services.readmodels import (
     outstanding_by_lead,
     overdue_by_organisation,
     rag_counts_by_objective,
-    rag_mix_by_quarter,
 )
+from desktop.ui import view_reads
 from desktop.ui.icons import icon
 from desktop.ui.widgets import heading_label
 from desktop.ui.workspace import Workspace
@@ -244,8 +244,7 @@ class DashboardView(QWidget):
             f"{code}: " + ", ".join(f"{n} {self._label(scheme, k)}" for k, n in counts.items())
             for code, _, counts in by_objective))
 
-        with self.workspace.session() as session:
-            mix = rag_mix_by_quarter(session, data.plan.id)
+        mix = view_reads.rag_mix(self.workspace, data.plan.id)
         self.over_quarters.stacked([label for label, _ in mix], series_for(scheme), [counts for _, counts in mix])
         self.over_quarters.describe("; ".join(
             f"{label}: " + ", ".join(f"{n} {self._label(scheme, k)}" for k, n in counts.items())

@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (  # noqa: E402
 import numpy as np  # noqa: E402
 import pyqtgraph as pg  # noqa: E402
 
-from desktop.models import IndicatorUnit, Plan, TargetKind  # noqa: E402
+from desktop.models import IndicatorUnit, TargetKind  # noqa: E402
 from desktop.services.indicators import (  # noqa: E402
     IndicatorRow,
     ValuePoint,
@@ -62,11 +62,10 @@ from desktop.services.indicators import (  # noqa: E402
     format_parts,
     format_percent,
     format_value,
-    indicator_rows,
 )
-from desktop.services.queries import current_period  # noqa: E402
-from desktop.services.rag import RAG, RagScheme, RagStatus, scheme  # noqa: E402
+from desktop.services.rag import RAG, RagScheme, RagStatus  # noqa: E402
 from desktop.store import Store  # noqa: E402
+from desktop.ui import view_reads  # noqa: E402
 from desktop.ui.rag_delegate import chip_width, paint_chip  # noqa: E402
 
 COL_CODE = 0
@@ -642,21 +641,16 @@ class IndicatorsView(QWidget):
     def refresh(self) -> None:
         """Re-read the plan's indicators from the store, keeping the selection where it was."""
         keep = self.current_row()
-        with self._store.session() as session:
-            plan = session.get(Plan, self._plan_id)
-            if plan is None:
-                self.title.setText("Performance indicators")
-                self.subtitle.setText("This plan is no longer in the store.")
-                self.model.set_rows([], RAG)
-                self._show(None)
-                return
-            period = current_period(session, plan.id)
-            # Judged as at the plan's current quarter: "no data for N periods" then means what it meant then.
-            self.as_at = period.end_date if period is not None else dt.date.today()
-            rows = indicator_rows(session, plan.id, as_at=self.as_at)
-            rag_scheme = scheme(plan.rag_scheme)
-            title, is_demo = plan.title, plan.is_demo
-            period_label = period.label if period is not None else ""
+        page = view_reads.indicators(self._store, self._plan_id)
+        if page is None:
+            self.title.setText("Performance indicators")
+            self.subtitle.setText("This plan is no longer in the store.")
+            self.model.set_rows([], RAG)
+            self._show(None)
+            return
+        self.as_at = page.as_at
+        rows, rag_scheme, title, is_demo, period_label = (page.rows, page.rag_scheme, page.title, page.is_demo,
+                                                          page.period_label)
         self.title.setText(f"Performance indicators — {title}")
         note = f"Judged as at {self.as_at.day} {self.as_at:%B %Y}"
         if period_label:

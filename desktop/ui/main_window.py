@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
         a("edit_action", "&Edit action…", self.edit_selected, shortcut="Ctrl+E", icon_name="edit",
           tip="Open the selected action in the editor")
         a("new_objective", "New ob&jective…", self.new_objective, tip="Add an objective to the plan")
-        a("new_priority", "New p&riority…", self.new_priority, tip="Add a priority to the selected objective")
+        a("new_priority", "New pr&iority…", self.new_priority, tip="Add a priority to the selected objective")
         a("edit_node", "Edit objective or priorit&y…", self.edit_node,
           tip="Edit the objective or priority selected in the navigator")
         a("find", "&Find", self.focus_search, shortcut=QKeySequence.StandardKey.Find, icon_name="search")
@@ -227,6 +227,8 @@ class MainWindow(QMainWindow):
             action = a(f"view_{key}", text, lambda key=key: self.show_view(key),  # type: ignore[misc]
                        shortcut=f"Ctrl+{n}", icon_name=icon_name, checkable=True)
             group.addAction(action)
+        a("detail_panel", "Detail pane&l", self._toggle_detail_panel, shortcut="Ctrl+Shift+D", checkable=True,
+          tip="Show or fold away the selected action's details beside the table")
         a("refresh", "&Refresh", self.refresh, shortcut=QKeySequence.StandardKey.Refresh, icon_name="refresh")
         a("record_update", "Record &update…", self.record_update_selected, shortcut="Ctrl+U",
           icon_name="record-update", tip="Record this quarter's update for the selected action")
@@ -285,6 +287,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         self.columns_menu = view.addMenu("Action table &columns")
         self.columns_menu.aboutToShow.connect(lambda: fill_column_menu(self.columns_menu, self.plan_view.table))
+        view.addAction(m["detail_panel"])
         view.addAction(m["refresh"])
         quarter = menu("&Quarter")
         quarter.addActions([m["record_update"], m["next_update"]])
@@ -317,6 +320,11 @@ class MainWindow(QMainWindow):
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
         toolbar.addAction(m["lock"])
+        # Short words on the toolbar (the menus keep the full names), so that everything, Lock now included, fits
+        # at 1280 pixels wide with a larger font; anything that still does not fit goes behind the » button.
+        for key, short in (("new_action", "New"), ("edit_action", "Edit"), ("record_update", "Update"),
+                           ("next_update", "Next update")):
+            m[key].setIconText(short)
         for key in ("undo", "redo"):
             button = toolbar.widgetForAction(m[key])
             if isinstance(button, QToolButton):
@@ -384,6 +392,8 @@ class MainWindow(QMainWindow):
         pv.update_requested.connect(self.record_update)
         pv.create_plan_requested.connect(self.new_plan)
         pv.selection_changed.connect(lambda _: self._update_actions())
+        pv.detail_toggled.connect(self.commands["detail_panel"].setChecked)
+        self.commands["detail_panel"].setChecked(pv.detail_shown())
         pv.navigator.plan_chosen.connect(self._on_navigator_plan_chosen)
         pv.navigator.scope_changed.connect(lambda *_: self._update_actions())
         my = self.my_actions
@@ -649,6 +659,10 @@ class MainWindow(QMainWindow):
         self.settings.set(LAST_VIEW, key)
         self._refresh_view(key)
         self._update_actions()
+
+    def _toggle_detail_panel(self) -> None:
+        self.show_view(VIEW_PLAN)
+        self.plan_view.show_detail_panel(self.commands["detail_panel"].isChecked())
 
     def focus_search(self) -> None:
         self.show_view(VIEW_PLAN)

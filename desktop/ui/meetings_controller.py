@@ -5,11 +5,10 @@ sees only plain snapshots; the actor is read at each change.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -18,11 +17,7 @@ from desktop.models import AgendaItem, ItemKind, Meeting
 from desktop.models.meetings import ImplicationAnswer
 from desktop.services import implications, meetings
 from desktop.services.meetings import AgendaEntry
-from desktop.ui.context import ActorSource, current_actor
-
-
-class SessionSource(Protocol):
-    def session(self) -> contextlib.AbstractContextManager[Session]: ...
+from desktop.ui.context import ActorSource, SessionSource, current_actor
 
 
 @dataclass(frozen=True)

@@ -44,10 +44,10 @@ from desktop.services.actor import Actor
 from desktop.services.errors import PathwaysError
 from desktop.services.meetings import AgendaEntry
 from desktop.ui import errors, ops
-from desktop.ui.context import ActorSource, current_actor
+from desktop.ui.context import ActorSource, SessionSource, current_actor
 from desktop.ui.dialog_service import DialogService
 from desktop.ui.lifetime import Connections
-from desktop.ui.meetings_controller import ItemSnapshot, MeetingsController, SessionSource
+from desktop.ui.meetings_controller import ItemSnapshot, MeetingsController
 from desktop.ui.record_model import Column, RecordTableModel
 from desktop.ui.tasks import TaskRunner, TaskState
 

@@ -15,13 +15,12 @@ call ``refresh()`` after the store changes. File dialogs go through ``choose_fil
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -57,11 +56,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from desktop.models.plan import Plan
-from desktop.models.profiles import ProfileAppendix
 from desktop.services.actor import SYSTEM
 from desktop.services.disclosure.importing import (
     DOCUMENTED_COLUMNS,
@@ -70,17 +65,16 @@ from desktop.services.disclosure.importing import (
     OFFENCE_PREFIX,
     ImportResult,
     SourceTable,
-    find_or_create_appendix,
-    import_subjects,
     read_table,
     suggest_mapping,
 )
-from desktop.services.disclosure.profiles import AppendixPreview, PreviewPair, generalised_cells, preview
-from desktop.services.disclosure.rules import SECONDARY_SYMBOL, DisclosureRule, rule_for
+from desktop.services.disclosure.profiles import AppendixPreview, PreviewPair, generalised_cells
+from desktop.services.disclosure.rules import SECONDARY_SYMBOL, DisclosureRule
 from desktop.services.errors import PathwaysError
 from desktop.services.published import PublishedTable, RedactionNotice
-from desktop.ui.context import ActorSource, current_actor
+from desktop.ui.context import ActorSource, SessionSource
 from desktop.ui.dialog_service import DialogService
+from desktop.ui.profiles_controller import ProfilesController
 
 SUBJECT_FILTER = "Spreadsheets (*.csv *.xlsx *.xlsm);;All files (*)"
 NEW_APPENDIX_TITLE = "Appendix \u2013 Offender profiles"
@@ -99,10 +93,6 @@ ROWS_COLUMN = "Name"  # a HeldTable with this column holds subject rows (direct 
 MAX_VISIBLE_ROWS = 14
 
 ChooseFile = Callable[[QWidget, Callable[[Path], None]], None]
-
-
-class SessionSource(Protocol):
-    def session(self) -> contextlib.AbstractContextManager[Session]: ...
 
 
 class Mark(enum.Enum):
@@ -614,7 +604,8 @@ class ProfilesView(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._actor_source: ActorSource = actor or SYSTEM  # who imports subjects, for the audit trail
+        # Who imports subjects, for the audit trail (read at each import).
+        self.controller = ProfilesController(store, plan_id, actor or SYSTEM)
         self.setObjectName("profiles_view")
         self.store = store
         self.plan_id = plan_id
@@ -708,22 +699,6 @@ class ProfilesView(QWidget):
         layout.addWidget(splitter)
         self.refresh()
 
-    # ---- store access
-
-    @contextlib.contextmanager
-    def _session(self) -> Iterator[Session]:
-        with self.store.session() as session:
-            yield session
-
-    def _appendices(self, session: Session) -> list[ProfileAppendix]:
-        return list(
-            session.scalars(
-                select(ProfileAppendix)
-                .where(ProfileAppendix.plan_id == self.plan_id)
-                .order_by(ProfileAppendix.position, ProfileAppendix.id)
-            )
-        )
-
     # ---- state
 
     @property
@@ -742,16 +717,15 @@ class ProfilesView(QWidget):
         keep = select_id if select_id is not None else self.appendix_id
         self.appendix_list.blockSignals(True)
         self.appendix_list.clear()
-        with self._session() as session:
-            for appendix in self._appendices(session):
-                demo = " (demonstration)" if appendix.is_demo else ""
-                item = QListWidgetItem(f"{appendix.title}{demo}\n{len(appendix.subjects)} subjects, "
-                                       f"{len(appendix.tables)} entered tables")
-                item.setData(Qt.ItemDataRole.UserRole, appendix.id)
-                item.setData(Qt.ItemDataRole.AccessibleTextRole, appendix.title)
-                self.appendix_list.addItem(item)
-                if appendix.id == keep:
-                    self.appendix_list.setCurrentItem(item)
+        for appendix in self.controller.appendices():
+            demo = " (demonstration)" if appendix.is_demo else ""
+            item = QListWidgetItem(f"{appendix.title}{demo}\n{appendix.subjects} subjects, "
+                                   f"{appendix.tables} entered tables")
+            item.setData(Qt.ItemDataRole.UserRole, appendix.id)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, appendix.title)
+            self.appendix_list.addItem(item)
+            if appendix.id == keep:
+                self.appendix_list.setCurrentItem(item)
         if self.appendix_list.currentItem() is None and self.appendix_list.count():
             self.appendix_list.setCurrentRow(0)
         self.appendix_list.blockSignals(False)
@@ -779,15 +753,8 @@ class ProfilesView(QWidget):
         self.preview = None
         appendix_id = self.appendix_id
         try:
-            with self._session() as session:
-                plan = session.get(Plan, self.plan_id)
-                if plan is None:
-                    raise PathwaysError("This plan is no longer in the store.")
-                partnership = plan.partnership
-                self.rule = rule_for(partnership.disclosure_rule)
-                appendix = session.get(ProfileAppendix, appendix_id) if appendix_id is not None else None
-                if appendix is not None:
-                    self.preview = preview(appendix, profile, self.rule, notice_contact=partnership.notice_contact)
+            shown = self.controller.preview(appendix_id, profile)
+            self.rule, self.preview = shown.rule, shown.preview
         except PathwaysError as exc:
             self.rule_label.setText(str(exc))
             self._build_pairs()
@@ -923,24 +890,10 @@ class ProfilesView(QWidget):
             self.dialogs.error(self, "Not imported", str(exc))
             return
         appendix_id = self.appendix_id
-        title: str | None = None
-        existing = 0
-        if appendix_id is not None:
-            with self._session() as session:
-                appendix = session.get(ProfileAppendix, appendix_id)
-                if appendix is not None:
-                    title, existing = appendix.title, len(appendix.subjects)
+        title, existing = self.controller.appendix_summary(appendix_id)
 
         def importer(mapping: dict[str, str], replace: bool, new_title: str) -> ImportResult:
-            with self._session() as session:
-                target = session.get(ProfileAppendix, appendix_id) if appendix_id is not None else None
-                if target is None:
-                    plan = session.get(Plan, self.plan_id)
-                    if plan is None:
-                        raise PathwaysError("This plan is no longer in the store.")
-                    target = find_or_create_appendix(session, plan, new_title)
-                return import_subjects(session, target, data, Path(path).name, mapping, replace=replace,
-                                       actor=current_actor(self._actor_source))
+            return self.controller.import_subjects(appendix_id, data, Path(path).name, mapping, replace, new_title)
 
         dialog = ImportSubjectsDialog(source, Path(path).name, importer, appendix_title=title,
                                       existing_subjects=existing, parent=self)

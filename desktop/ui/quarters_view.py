@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.queries import ActionRow
-from desktop.services.readmodels import PlanData, QuarterRow, awaiting_update, quarter_rows
+from desktop.services.readmodels import PlanData, QuarterRow, awaiting_update
+from desktop.ui import view_reads
 from desktop.ui.action_table_model import format_date, natural_key
 from desktop.ui.icons import icon
 from desktop.ui.rag_delegate import rag_pixmap
@@ -273,8 +274,7 @@ class QuartersView(QWidget):
             self.awaited.set_rows([])
             self.summary.clear()
             return
-        with self.workspace.session() as session:
-            rows = quarter_rows(session, data.plan.id)
+        rows = view_reads.quarters(self.workspace, data.plan.id)
         self.heading.setText(f"Quarters · {data.plan.title}")
         self.model.set_rows(rows)
         current = data.current_period
