@@ -48,14 +48,14 @@ from desktop.services.returns import (
     review_returns,
 )
 from desktop.ui.action_table_model import format_date
-from desktop.ui.dialog_service import DialogService
-from desktop.ui.export_update_dialog import (
+from desktop.ui.dialog_base import (
     NoticePanel,
     TaskDialog,
     default_folder,
     safe_file_name,
     subtle,
 )
+from desktop.ui.dialog_service import DialogService
 from desktop.ui.tasks import TaskState
 from desktop.ui.widgets import fit_to_screen, heading_label
 from desktop.ui.workspace import Change, Workspace

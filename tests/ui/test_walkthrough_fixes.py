@@ -130,3 +130,29 @@ def test_file_dialogs_start_in_the_last_folder_used(qtbot: QtBot, settings: Sett
     service.remember_folder(chosen)
     assert service.start_folder(tmp_path) == chosen.parent
     assert DialogService(settings).start_folder() == chosen.parent  # remembered across sessions
+
+
+def test_the_shortcuts_table_is_the_menus_own(qtbot: QtBot, demo_window: MainWindow) -> None:
+    """Help › Keyboard shortcuts is built from the menus: every command with keys is listed with those keys, and a
+    shortcut changed on a command shows there at once."""
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QTableWidget
+
+    from desktop.ui.main_window import shortcut_rows
+
+    w = demo_window
+    rows = {path: keys for path, keys, _ in shortcut_rows(w.menuBar())}
+    assert rows["File › Lock now"] == "Ctrl+L"
+    assert rows["View › Refresh"] == "F5"
+    assert rows["View › Detail panel"] == "Ctrl+Shift+D"
+    w.commands["lock"].setShortcut(QKeySequence("Ctrl+Shift+L"))
+    w.show_shortcuts()
+    table = w.form.findChild(QTableWidget)
+    assert table is not None
+    shown = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    assert shown["File › Lock now"] == "Ctrl+Shift+L"
+    assert "Record update › Save and next" in shown
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "guide" / "desktop.md").read_text(encoding="utf-8")
+    for keys in rows.values():
+        for key in keys.split(" or "):
+            assert key in guide, f"{key} is missing from the user guide's shortcuts table"
