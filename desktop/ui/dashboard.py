@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
 
 from desktop.services.rag import RagScheme
 from desktop.services.readmodels import (
@@ -24,7 +24,7 @@ from desktop.services.readmodels import (
 )
 from desktop.ui import view_reads
 from desktop.ui.icons import icon
-from desktop.ui.widgets import heading_label
+from desktop.ui.widgets import heading_label, subtle_label, title_bar
 from desktop.ui.workspace import Workspace
 
 INK = "#33475b"
@@ -187,19 +187,11 @@ class DashboardView(QWidget):
         self.setObjectName("dashboard_view")
         self.workspace = workspace
         self.heading = heading_label("Dashboard")
-        self.subtitle = QLabel()
-        self.subtitle.setObjectName("subtle")
-        self.subtitle.setWordWrap(True)
+        self.subtitle = subtle_label()
         self.refresh_button = QPushButton(icon("refresh"), "&Refresh")
         self.refresh_button.setObjectName("refresh_dashboard")
         self.refresh_button.clicked.connect(self.refresh)
-        top = QHBoxLayout()
-        text = QVBoxLayout()
-        text.setSpacing(2)
-        text.addWidget(self.heading)
-        text.addWidget(self.subtitle)
-        top.addLayout(text, 1)
-        top.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignTop)
+        top = title_bar(self.heading, self.subtitle, self.refresh_button)
 
         self.by_objective = Chart("chart_rag_by_objective", "RAG by objective (latest update)", "Objective",
                                   "Actions")

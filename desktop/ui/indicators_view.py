@@ -21,7 +21,6 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 import PySide6  # noqa: E402, F401, I001
 
 from PySide6.QtCore import (  # noqa: E402
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -67,6 +66,9 @@ from desktop.services.rag import RAG, RagScheme, RagStatus  # noqa: E402
 from desktop.store import Store  # noqa: E402
 from desktop.ui import view_reads  # noqa: E402
 from desktop.ui.rag_delegate import chip_width, paint_chip  # noqa: E402
+from desktop.ui.record_model import SortProxy  # noqa: E402
+from desktop.ui.roles import Role  # noqa: E402
+from desktop.ui.rows_model import RowsModel  # noqa: E402
 
 COL_CODE = 0
 COL_NAME = 1
@@ -106,9 +108,9 @@ HEADER_TIPS = {
 }
 NUMERIC_COLUMNS = {COL_BASELINE, COL_LATEST, COL_DIFFERENCE, COL_PERCENT, COL_NATIONAL}
 
-SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 2
-RAG_STATUS_ROLE = int(Qt.ItemDataRole.UserRole) + 3  # the scheme's RagStatus, or None when not assessed
+SORT_ROLE = Role.SORT
+ROW_ROLE = Role.ROW
+RAG_STATUS_ROLE = Role.RAG_STATUS  # the scheme's RagStatus, or None when not assessed
 
 NOT_ASSESSED = "Not assessed"
 DIRECTION_TEXT = {
@@ -157,12 +159,13 @@ def data_text(row: IndicatorRow) -> str:
 # ---- the table model
 
 
-class IndicatorTableModel(QAbstractTableModel):
+class IndicatorTableModel(RowsModel[IndicatorRow]):
     """One row per indicator of a plan. ``set_rows`` replaces them all."""
+
+    RagStatusRole = Role.RAG_STATUS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[IndicatorRow] = []
         self._scheme: RagScheme = RAG
         self._bold = QFont()
         self._bold.setBold(True)
@@ -177,17 +180,8 @@ class IndicatorTableModel(QAbstractTableModel):
     def scheme(self) -> RagScheme:
         return self._scheme
 
-    def rows(self) -> list[IndicatorRow]:
-        return list(self._rows)
-
-    def row_at(self, position: int) -> IndicatorRow:
-        return self._rows[position]
-
     def position_of(self, indicator_id: int) -> int | None:
         return next((n for n, r in enumerate(self._rows) if r.id == indicator_id), None)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else COLUMN_COUNT
@@ -323,12 +317,11 @@ class IndicatorTableModel(QAbstractTableModel):
         return None
 
 
-class IndicatorFilterProxy(QSortFilterProxyModel):
-    """Sorts on ``SORT_ROLE``; filters by words in the code or name, and optionally to those needing attention."""
+class IndicatorFilterProxy(SortProxy):
+    """Sorts on native values; filters by words in the code or name, and optionally to those needing attention."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
         self._words: list[str] = []
         self._attention_only = False
 

@@ -49,6 +49,7 @@ from desktop.ui.dialog_service import DialogService
 from desktop.ui.lifetime import Connections
 from desktop.ui.meetings_controller import ItemSnapshot, MeetingsController
 from desktop.ui.record_model import Column, RecordTableModel
+from desktop.ui.roles import Role
 from desktop.ui.tasks import TaskRunner, TaskState
 
 PDF_FILTER = "PDF documents (*.pdf);;All files (*)"
@@ -60,7 +61,7 @@ KIND_LABELS = {
     ItemKind.DECISION: "For decision",
     ItemKind.INFORMATION: "For information",
 }
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2  # what a tree node stands for: ("committee" | "meeting", id)
+ENTRY_ROLE = Role.ENTRY
 
 
 W = TypeVar("W", bound=QWidget)

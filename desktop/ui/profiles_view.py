@@ -28,7 +28,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -75,6 +74,8 @@ from desktop.services.published import PublishedTable, RedactionNotice
 from desktop.ui.context import ActorSource, SessionSource
 from desktop.ui.dialog_service import DialogService
 from desktop.ui.profiles_controller import ProfilesController
+from desktop.ui.record_model import SortProxy
+from desktop.ui.roles import Role
 
 SUBJECT_FILTER = "Spreadsheets (*.csv *.xlsx *.xlsm);;All files (*)"
 NEW_APPENDIX_TITLE = "Appendix \u2013 Offender profiles"
@@ -87,8 +88,8 @@ PROFILE_CHOICES = (
 HIDDEN_SYMBOL = "\u2298"  # ⊘ after a store-side value the published version hides, drops or replaces
 GENERALISED_SYMBOL = "\u2248"  # ≈ after a published value that is banded or merged
 MASK = "\u2022\u2022\u2022\u2022"
-MARK_ROLE = Qt.ItemDataRole.UserRole + 40  # the cell's Mark, or None
-SORT_ROLE = Qt.ItemDataRole.UserRole + 41
+MARK_ROLE = Role.MARK  # the cell's Mark, or None
+SORT_ROLE = Role.SORT
 ROWS_COLUMN = "Name"  # a HeldTable with this column holds subject rows (direct identifiers)
 MAX_VISIBLE_ROWS = 14
 
@@ -211,6 +212,8 @@ def _sort_key(value: str) -> int | tuple[str, int]:
 
 
 class PreviewTableModel(QAbstractTableModel):
+    SortRole, MarkRole = Role.SORT, Role.MARK
+
     """A read-only preview table. Marked cells get a symbol in their text, a colour and a tooltip."""
 
     def __init__(self, grid: Grid, parent: QObject | None = None) -> None:
@@ -280,19 +283,12 @@ class PreviewTableModel(QAbstractTableModel):
         return None
 
 
-class PreviewProxy(QSortFilterProxyModel):
+class PreviewProxy(SortProxy):
     """Sorts a preview table on its native values: counts as numbers, "Offender 10" after "Offender 9"."""
 
     def __init__(self, source: PreviewTableModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setSourceModel(source)
-        self.setSortRole(SORT_ROLE)
-
-    def lessThan(self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
-        if type(a) is not type(b):
-            return isinstance(a, int)  # numbers before text
-        return bool(a < b)
 
 
 def _table_view(model: PreviewTableModel, name: str, accessible: str) -> QTableView:

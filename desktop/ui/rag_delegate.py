@@ -11,9 +11,10 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from desktop.services.rag import RagStatus
+from desktop.ui.roles import Role
 
 # Models put the scheme's RagStatus (or None) under this role for any cell the delegate paints.
-RAG_ROLE = int(Qt.ItemDataRole.UserRole) + 40
+RAG_ROLE = Role.RAG
 Index = QModelIndex | QPersistentModelIndex
 
 NO_STATUS_TEXT = "No update"

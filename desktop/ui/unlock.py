@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from desktop import __version__, paths
 from desktop.store.passphrase import MIN_LENGTH, assess
 from desktop.ui.icons import icon
-from desktop.ui.widgets import add_shortcut, heading_label, plural
+from desktop.ui.widgets import add_shortcut, heading_label, plural, row_of
 
 STRENGTH_COLOURS = ("#c0392b", "#d35400", "#b7950b", "#2e8540", "#1e6b33")
 
@@ -130,11 +130,7 @@ class UnlockScreen(QWidget):
         unlock_layout.addLayout(unlock_form)
         unlock_layout.addWidget(self.message)
         unlock_layout.addWidget(self.hint)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.new_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.unlock_button)
-        unlock_layout.addLayout(buttons)
+        unlock_layout.addLayout(row_of(self.new_button, None, self.unlock_button))
 
         # ---- create page
         self.new_path = QLineEdit()
@@ -193,11 +189,7 @@ class UnlockScreen(QWidget):
         create_layout.addWidget(explain)
         create_layout.addLayout(create_form)
         create_layout.addWidget(self.create_message)
-        create_buttons = QHBoxLayout()
-        create_buttons.addWidget(self.back_button)
-        create_buttons.addStretch(1)
-        create_buttons.addWidget(self.create_button)
-        create_layout.addLayout(create_buttons)
+        create_layout.addLayout(row_of(self.back_button, None, self.create_button))
 
         self.pages = QStackedWidget()
         self.pages.addWidget(unlock_page)

@@ -526,3 +526,50 @@ def count_suffix(spin: QSpinBox, unit: str, units: str | None = None) -> None:
 
     spin.valueChanged.connect(update)
     update(spin.value())
+
+
+def row_of(*items: QWidget | None, margins: int | None = None) -> QHBoxLayout:
+    """A horizontal row of widgets; ``None`` stands for the stretch that pushes the rest to the right."""
+    row = QHBoxLayout()
+    if margins is not None:
+        row.setContentsMargins(margins, margins, margins, margins)
+    for item in items:
+        if item is None:
+            row.addStretch(1)
+        else:
+            row.addWidget(item)
+    return row
+
+
+def page_of(*items: QWidget | QHBoxLayout, top: int = 0, stretch_last: bool = False) -> QWidget:
+    """A plain page: widgets and rows stacked top to bottom, the last one taking the spare height if asked."""
+    page = QWidget()
+    column = QVBoxLayout(page)
+    column.setContentsMargins(0, top, 0, 0)
+    for n, item in enumerate(items):
+        stretch = 1 if stretch_last and n == len(items) - 1 else 0
+        if isinstance(item, QHBoxLayout):
+            column.addLayout(item, stretch)
+        else:
+            column.addWidget(item, stretch)
+    return page
+
+
+def subtle_label(text: str = "") -> QLabel:
+    """A wrapped, quieter line of text (object name ``subtle`` in the stylesheet)."""
+    label = QLabel(text)
+    label.setObjectName("subtle")
+    label.setWordWrap(True)
+    return label
+
+
+def title_bar(heading: QLabel, subtitle: QLabel, button: QWidget) -> QHBoxLayout:
+    """A screen's heading with its subtitle under it, and a button at the top right."""
+    text = QVBoxLayout()
+    text.setSpacing(2)
+    text.addWidget(heading)
+    text.addWidget(subtitle)
+    top = QHBoxLayout()
+    top.addLayout(text, 1)
+    top.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+    return top

@@ -156,3 +156,17 @@ def test_the_shortcuts_table_is_the_menus_own(qtbot: QtBot, demo_window: MainWin
     for keys in rows.values():
         for key in keys.split(" or "):
             assert key in guide, f"{key} is missing from the user guide's shortcuts table"
+
+
+def test_every_item_role_is_declared_once_and_models_name_theirs() -> None:
+    from desktop.ui.action_table_model import ActionTableModel
+    from desktop.ui.indicators_view import IndicatorTableModel
+    from desktop.ui.profiles_view import MARK_ROLE, PreviewTableModel
+    from desktop.ui.rag_delegate import RAG_ROLE
+    from desktop.ui.record_model import RecordTableModel
+    from desktop.ui.roles import Role
+
+    assert len({int(r) for r in Role}) == len(Role)
+    assert MARK_ROLE != RAG_ROLE  # once the same number: a preview mark read as a RAG status
+    assert ActionTableModel.SortRole == RecordTableModel.SortRole == PreviewTableModel.SortRole == Role.SORT
+    assert IndicatorTableModel.RagStatusRole == Role.RAG_STATUS and PreviewTableModel.MarkRole == Role.MARK
