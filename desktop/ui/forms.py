@@ -284,6 +284,14 @@ def priority_dialog(workspace: Workspace, stack: UndoStack, parent: QWidget | No
     return dialog
 
 
+def _push_edit(stack: UndoStack, text: str, entity: type[Any], entity_id: int, values: dict[str, Any],
+               previous: dict[str, Any]) -> None:
+    """Put an edit already made on the undo stack: just the fields that changed, with what they were."""
+    changed = {k: v for k, v in values.items() if previous.get(k) != v}
+    if changed:
+        stack.push_applied(EditCommand(stack, text, entity, entity_id, changed, {k: previous[k] for k in changed}))
+
+
 def _save_node(workspace: Workspace, stack: UndoStack, d: FormDialog, kind: str, entity: type[Objective | Priority],
                node_id: int | None, parent_id: int, values: dict[str, Any],
                add: Callable[[Session], int]) -> Outcome:
@@ -304,10 +312,7 @@ def _save_node(workspace: Workspace, stack: UndoStack, d: FormDialog, kind: str,
         stack.push_applied(AddNodeCommand(stack, f"Add {label}", entity, new_id, parent_id, values))
     else:
         d.result_value = node_id
-        changed = {k: v for k, v in values.items() if previous.get(k) != v}
-        if changed:
-            stack.push_applied(EditCommand(stack, f"Edit {label}", entity, node_id, changed,
-                                           {k: previous[k] for k in changed}))
+        _push_edit(stack, f"Edit {label}", entity, node_id, values, previous)
     workspace.apply(Change(structure=True))
     return None
 
@@ -420,10 +425,7 @@ def person_dialog(workspace: Workspace, stack: UndoStack, parent: QWidget | None
                     return None, "That person no longer exists."
                 previous = plans.edit(session, workspace.actor, existing, values)
                 d.result_value = person_id
-                changed = {k: v for k, v in values.items() if previous.get(k) != v}
-                if changed:
-                    stack.push_applied(EditCommand(stack, f"Edit {existing.display_name}", Person, person_id,
-                                                   changed, {k: previous[k] for k in changed}))
+                _push_edit(stack, f"Edit {existing.display_name}", Person, person_id, values, previous)
         workspace.apply(Change(people=True))
         return None
 

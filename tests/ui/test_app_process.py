@@ -47,11 +47,11 @@ def _walk(store: Path, home: Path, passphrase: str, platform: str, display: str 
     for run in range(RUNS):
         done = subprocess.run([sys.executable, str(WALK), str(store)], env=env, capture_output=True, text=True,
                               timeout=180)
-        log = (home / "logs" / "pathways.log").read_text(encoding="utf-8")
         where = f"{platform} run {run + 1}: exit {done.returncode}\n{done.stderr[-2000:]}"
         assert done.returncode == 0, where
         assert "walked" in done.stdout, where
         assert "Traceback" not in done.stderr and "Fatal" not in done.stderr, where
+        log = (home / "logs" / "pathways.log").read_text(encoding="utf-8")
         assert " ERROR " not in log, log[-2000:]
 
 
