@@ -22,3 +22,4 @@ class Role(IntEnum):
     ID = _BASE + 7  # a navigator node's id
     ENTRY = _BASE + 8  # what a meetings tree node stands for: ("committee" | "meeting", id)
     CHOICE = _BASE + 9  # the (value, label) choices of an editable import-mapping cell
+    KEY = _BASE + 10  # a returns review row's (review index, action id)
