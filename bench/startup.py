@@ -23,12 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 OPEN_LARGE = """
 import resource, sys
 from pathlib import Path
-from desktop.app import _make_application
+from desktop.app import _make_application, build_context
 from desktop.settings import Settings
 from desktop.ui.main_window import MainWindow
 from desktop.ui.tasks import TaskRunner
 app = _make_application(["pathways"])
-window = MainWindow(Settings(Path(sys.argv[2])), runner=TaskRunner(inline=True))
+window = MainWindow(build_context(Settings(Path(sys.argv[2])), runner=TaskRunner(inline=True)))
 window.resize(1440, 900)
 window.start(Path(sys.argv[1]))
 window.workspace.open_store(Path(sys.argv[1]), sys.argv[3], on_error=lambda e: sys.exit(f"open failed: {e}"))

@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Built a store of {args.actions:,} actions × {args.updates} updates in {built:.1f} s", file=sys.stderr)
 
         qt_app = app_module._make_application(["pathways-bench"])
-        window = MainWindow(Settings(Path(tmp) / "config"), runner=TaskRunner())
+        window = MainWindow(app_module.build_context(Settings(Path(tmp) / "config"), runner=TaskRunner()))
         window.resize(1440, 900)
         window.start(store_path)
         window.show()

@@ -19,9 +19,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from desktop import __version__, paths
 from desktop.resources import resource_path
+
+if TYPE_CHECKING:
+    from desktop.settings import Settings
+    from desktop.ui.context import AppContext
 
 log = logging.getLogger("pathways.app")
 
@@ -132,16 +137,62 @@ def _make_application(argv: Sequence[str]) -> object:
     return app
 
 
-def create_main_window(store: Path | None = None, server: str | None = None) -> object:
-    """The application and its main window, ready to show (used by ``run``, ``self_test`` and tests)."""
+def build_context(settings: Settings | None = None, *, dialogs: object | None = None,
+                  runner: object | None = None) -> AppContext:
+    """Everything the windows share (an :class:`~desktop.ui.context.AppContext`), built here and nowhere else.
+
+    ``dialogs`` and ``runner`` replace the real dialog service and threaded task runner (tests, the self-test)."""
+    from PySide6.QtCore import QObject
+
     from desktop.settings import Settings
+    from desktop.ui.context import AppContext
+    from desktop.ui.dialog_service import DialogService  # noqa: F811
+    from desktop.ui.idle import IdleWatcher
+    from desktop.ui.tasks import TaskRunner
+    from desktop.ui.undo import UndoStack
+    from desktop.ui.workspace import Workspace
+
+    prefs = settings if settings is not None else Settings()
+    owner = QObject()
+    owner.setObjectName("app_context")
+    task_runner = runner if isinstance(runner, TaskRunner) else TaskRunner()
+    task_runner.setParent(owner)
+    service = dialogs if dialogs is not None else DialogService(prefs)
+    if isinstance(service, QObject):
+        service.setParent(owner)
+    workspace = Workspace(prefs, task_runner, owner)
+    return AppContext(settings=prefs, dialogs=service,  # type: ignore[arg-type]  # a test double is duck-typed
+                      runner=task_runner, workspace=workspace, undo=UndoStack(workspace, owner),
+                      idle=IdleWatcher(prefs.idle_lock_minutes() * 60_000, owner), owner=owner)
+
+
+def create_main_window(
+    store: Path | None = None, context: AppContext | None = None, server: str | None = None
+) -> object:
+    """The application and its main window, ready to show (used by ``run``, ``self_test`` and tests)."""
     from desktop.ui import wiring
     from desktop.ui.main_window import MainWindow
 
     wiring.install()
-    window = MainWindow(Settings())
+    window = MainWindow(context or build_context())
     window.start(store, server=server)
     return window
+
+
+def shut_down(window: object) -> None:
+    """After the event loop: end background work, close the store, and delete the window and the context while
+    Python is still whole (objects left to the interpreter's last garbage collection are deleted in no useful
+    order)."""
+    import shiboken6
+
+    from desktop.ui.main_window import MainWindow
+
+    if not isinstance(window, MainWindow) or not shiboken6.isValid(window):
+        return
+    context = window.context
+    context.shut_down()
+    shiboken6.delete(window)
+    shiboken6.delete(context.owner)
 
 
 def run(store_path: Path | None, *, exit_when_shown: bool = False, server: str | None = None) -> int:
@@ -173,7 +224,9 @@ def run(store_path: Path | None, *, exit_when_shown: bool = False, server: str |
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
-    return int(app.exec())
+    code = int(app.exec())
+    shut_down(window)
+    return code
 
 
 def ensure_demo_store() -> Path:
@@ -263,7 +316,8 @@ def _self_test() -> int:
         store_path = folder / "self-test.pathways"
         with Store.create(store_path, DEMO_PASSPHRASE) as store, store.session() as session:
             build_demo(session)
-        window = MainWindow(Settings(folder / "config"), runner=TaskRunner(inline=True))
+        app_context = build_context(Settings(folder / "config"), runner=TaskRunner(inline=True))
+        window = MainWindow(app_context)
         window.resize(1440, 900)
         window.start(store_path)
         failures: list[BaseException] = []
@@ -283,7 +337,9 @@ def _self_test() -> int:
         context = SelfTestContext(folder, store_path, DEMO_PASSPHRASE, window, window.workspace.store)
         lines = [step(context) for step in SELF_TEST_STEPS]
         window.close()
+        app_context.shut_down()
         window.deleteLater()
+        app_context.owner.deleteLater()
         with sqlcipher.connect(":memory:") as conn:
             cipher_version = conn.execute("PRAGMA cipher_version").fetchone()[0]
     print(f"Pathways {__version__} self-test: OK")

@@ -98,6 +98,7 @@ PEOPLE_SPLITTER = _declare(UI_STATE, "people_view/splitter", QByteArray(), "Peop
 EDITOR_GEOMETRY = _declare(UI_STATE, "action_editor/geometry", QByteArray(), "Action editor size.")
 UPDATE_GEOMETRY = _declare(UI_STATE, "update_dialog/geometry", QByteArray(), "Record-update dialog size.")
 LAST_VIEW = _declare(UI_STATE, "main_window/view", "plan", "The screen shown last.")
+LAST_FOLDER = _declare(UI_STATE, "file_dialogs/last_folder", "", "The folder a file was last opened from or saved to.")
 
 
 # ---- upgrades: one hook per settings version, each saying what changed

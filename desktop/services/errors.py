@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from desktop.errors import PathwaysError
 
-class PathwaysError(Exception):
-    """Base for every expected, user-facing failure."""
+__all__ = ["DisclosureBlocked", "NotFound", "PathwaysError", "PeriodClosed", "ValidationError"]
 
 
 class ValidationError(PathwaysError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop.services.errors import PathwaysError
+from desktop.errors import PathwaysError
 
 
 class StoreError(PathwaysError):

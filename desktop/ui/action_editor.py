@@ -241,6 +241,7 @@ class ActionEditor(QDialog):
         form_widget.setLayout(form)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no invisible Tab stop between the fields
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(form_widget)
 

@@ -16,7 +16,6 @@ from functools import cache
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -32,6 +31,8 @@ from desktop.services.rag import RAG, RagScheme
 from desktop.services.readmodels import changed_since_last_quarter, row_status
 from desktop.ui.icons import icon
 from desktop.ui.rag_delegate import RAG_NOTE_ROLE, RAG_ROLE, describe
+from desktop.ui.roles import Role
+from desktop.ui.rows_model import RowsModel
 
 COL_CODE = 0
 COL_ACTION = 1
@@ -64,8 +65,8 @@ HEADER_TIPS = {
     COL_DIRECTION: "Direction of travel since the previous closed quarter",
 }
 
-SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 2
+SORT_ROLE = Role.SORT
+ROW_ROLE = Role.ROW
 
 DIRECTION_TEXT = {
     "improved": "↑ Improved",
@@ -185,12 +186,11 @@ def _haystack(row: ActionRow) -> str:
                      row.priority_code)).casefold()
 
 
-class ActionTableModel(QAbstractTableModel):
+class ActionTableModel(RowsModel[ActionRow]):
     """Rows of a plan's actions. ``set_rows`` replaces everything; ``update_rows`` changes a few in place."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[ActionRow] = []
         self._hay: list[str] = []
         self._by_id: dict[int, int] = {}
         self._scheme: RagScheme = RAG
@@ -250,20 +250,11 @@ class ActionTableModel(QAbstractTableModel):
     def scheme(self) -> RagScheme:
         return self._scheme
 
-    def rows(self) -> list[ActionRow]:
-        return list(self._rows)
-
-    def row_at(self, position: int) -> ActionRow:
-        return self._rows[position]
-
     def haystack_at(self, position: int) -> str:
         return self._hay[position]
 
     def position_of(self, action_id: int) -> int | None:
         return self._by_id.get(action_id)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else COLUMN_COUNT
@@ -277,15 +268,10 @@ class ActionTableModel(QAbstractTableModel):
             return HEADER_TIPS.get(section, HEADERS.get(section))
         return None
 
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = self.record(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)

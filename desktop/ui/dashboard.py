@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.services.quarter_status import CARRY_FORWARD_RULE, describe_counts
 from desktop.services.rag import RagScheme
@@ -22,11 +22,11 @@ from desktop.services.readmodels import (
     outstanding_by_lead,
     overdue_by_organisation,
     rag_counts_by_objective,
-    rag_mix_by_quarter,
     status_counts,
 )
+from desktop.ui import view_reads
 from desktop.ui.icons import icon
-from desktop.ui.widgets import heading_label
+from desktop.ui.widgets import heading_label, subtle_label, title_bar
 from desktop.ui.workspace import Workspace
 
 INK = "#33475b"
@@ -85,11 +85,12 @@ class Chart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no type infor
         self.legend: pg.LegendItem | None = None
 
     def reset(self) -> None:
-        item = self.getPlotItem()
-        item.clear()
+        """Empty the chart. The legend stays in the scene, emptied and hidden: the plot item hands the same legend
+        back on the next draw, so taking it out of the scene would lose it for good."""
+        self.getPlotItem().clear()
         if self.legend is not None:
-            self.legend.scene().removeItem(self.legend) if self.legend.scene() else None
-            self.legend = None
+            self.legend.clear()
+            self.legend.hide()
 
     def describe(self, text: str) -> None:
         self.setAccessibleDescription(text)
@@ -104,7 +105,9 @@ class Chart(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph has no type infor
         item = self.getPlotItem()
         present = [s for s in series if any(v.get(s.key, 0) for v in values)]
         self.legend = item.addLegend(offset=(8, 4), labelTextColor=INK, brush=pg.mkBrush(255, 255, 255, 235),
-                                     pen=pg.mkPen("#c5ccd3"), colCount=max(1, len(present)))
+                                     pen=pg.mkPen("#c5ccd3"))
+        self.legend.setColumnCount(max(1, len(present)))
+        self.legend.show()
         totals = [sum(v.values()) for v in values]
         peak = max(totals, default=0) or 1
         base = [0.0] * len(categories)
@@ -186,24 +189,19 @@ class DashboardView(QWidget):
         self.setObjectName("dashboard_view")
         self.workspace = workspace
         self.heading = heading_label("Dashboard")
-        self.subtitle = QLabel()
-        self.subtitle.setObjectName("subtle")
-        self.subtitle.setWordWrap(True)
+        self.subtitle = subtle_label()
         self.refresh_button = QPushButton(icon("refresh"), "&Refresh")
         self.refresh_button.setObjectName("refresh_dashboard")
         self.refresh_button.clicked.connect(self.refresh)
-        top = QHBoxLayout()
-        text = QVBoxLayout()
-        text.setSpacing(2)
-        text.addWidget(self.heading)
-        text.addWidget(self.subtitle)
+        top = title_bar(self.heading, self.subtitle, self.refresh_button)
         self.counts = QLabel()
         self.counts.setObjectName("status_counts")
         self.counts.setWordWrap(True)
         self.counts.setToolTip(CARRY_FORWARD_RULE)
+        column = top.itemAt(0)  # the heading and subtitle column that title_bar builds
+        text = column.layout() if column is not None else None
+        assert text is not None
         text.addWidget(self.counts)
-        top.addLayout(text, 1)
-        top.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.by_objective = Chart("chart_rag_by_objective", "RAG by objective (latest update)", "Objective",
                                   "Actions")
@@ -252,8 +250,7 @@ class DashboardView(QWidget):
             f"{code}: " + ", ".join(f"{n} {self._label(scheme, k)}" for k, n in counts.items())
             for code, _, counts in by_objective))
 
-        with self.workspace.session() as session:
-            mix = rag_mix_by_quarter(session, data.plan.id)
+        mix = view_reads.rag_mix(self.workspace, data.plan.id)
         self.over_quarters.stacked([label for label, _ in mix], series_for(scheme), [counts for _, counts in mix])
         self.over_quarters.describe("; ".join(
             f"{label}: " + ", ".join(f"{n} {self._label(scheme, k)}" for k, n in counts.items())

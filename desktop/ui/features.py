@@ -47,7 +47,7 @@ FEATURES: tuple[Feature, ...] = (
             description="The plan as an XLSX or CSV file"),
     Feature("verify_pdf", "tools", "&Verify a signed PDF…", "verify", needs_store=False,
             description="Check a received PDF: intact, who signed it, when, and whether the signer is trusted"),
-    Feature("meetings", "view", "&Meetings", "meetings", description="Committees, meetings and agenda packs"),
+    Feature("meetings", "view", "Mee&tings", "meetings", description="Committees, meetings and agenda packs"),
     Feature("indicators", "view", "&Indicators", "indicators", description="Performance indicators"),
     Feature("profiles", "view", "&Offender profiles", "profiles",
             description="Offender-profile appendices and what each disclosure profile publishes"),

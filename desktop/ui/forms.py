@@ -25,15 +25,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop.models import Objective, Organisation, OrganisationKind, Partnership, Person, Plan, Priority, Strand
 from desktop.services import periods, plans
 from desktop.services.errors import PathwaysError, ValidationError
 from desktop.services.rag import SCHEMES
 from desktop.settings import MAX_IDLE_MINUTES, MIN_IDLE_MINUTES, Settings
+from desktop.ui.dialog_base import field_box
 from desktop.ui.filter_bar import STRAND_TEXT
 from desktop.ui.undo import AddNodeCommand, EditCommand, UndoStack
-from desktop.ui.widgets import FieldError, OptionalDateEdit, heading_label
+from desktop.ui.widgets import FieldError, OptionalDateEdit, count_suffix, heading_label
 from desktop.ui.workspace import Change, Workspace
 
 Outcome = tuple[str | None, str] | None  # (field, message) of a broken rule, or None when saved
@@ -89,13 +91,8 @@ class FormDialog(QDialog):
             widget.setToolTip(tip)
         text = QLabel(label)
         text.setBuddy(widget)
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
         error = FieldError(widget)
-        column.addWidget(error)
+        box = field_box(widget, error)
         self.fields[key] = widget
         self.errors[key] = error
         self.form.addRow(text, box)
@@ -230,30 +227,14 @@ def objective_dialog(workspace: Workspace, stack: UndoStack, parent: QWidget | N
 
     def submit(d: FormDialog) -> Outcome:
         values = {"code": d.text("code"), "title": d.text("title"), "description": d.text("description")}
-        with workspace.session() as session:
-            if objective_id is None:
-                plan = session.get(Plan, plan_id)
-                assert plan is not None
-                obj = plans.add_objective(session, workspace.actor, plan, values["code"], values["title"],
-                                          values["description"])
-                new_id = obj.id
-            else:
-                existing = session.get(Objective, objective_id)
-                if existing is None:
-                    return None, "That objective no longer exists."
-                previous = plans.edit(session, workspace.actor, existing, values)
-        if objective_id is None:
-            d.result_value = new_id
-            stack.push_applied(AddNodeCommand(stack, f"Add objective {values['code']}", Objective, new_id, plan_id,
-                                              values))
-        else:
-            d.result_value = objective_id
-            changed = {k: v for k, v in values.items() if previous.get(k) != v}
-            if changed:
-                stack.push_applied(EditCommand(stack, f"Edit objective {values['code']}", Objective, objective_id,
-                                               changed, {k: previous[k] for k in changed}))
-        workspace.apply(Change(structure=True))
-        return None
+
+        def add(session: Session) -> int:
+            plan = session.get(Plan, plan_id)
+            assert plan is not None
+            return plans.add_objective(session, workspace.actor, plan, values["code"], values["title"],
+                                       values["description"]).id
+
+        return _save_node(workspace, stack, d, "objective", Objective, objective_id, plan_id, values, add)
 
     dialog.submit = submit
     return dialog
@@ -290,33 +271,50 @@ def priority_dialog(workspace: Workspace, stack: UndoStack, parent: QWidget | No
         parent_id = d.data("objective")
         if parent_id is None:
             return "objective", "Add an objective first: priorities belong to an objective."
-        with workspace.session() as session:
-            if priority_id is None:
-                objective = session.get(Objective, parent_id)
-                assert objective is not None
-                new = plans.add_priority(session, workspace.actor, objective, values["code"], values["text"],
-                                         Strand(values["strand"]))
-                new_id = new.id
-            else:
-                existing = session.get(Priority, priority_id)
-                if existing is None:
-                    return None, "That priority no longer exists."
-                previous = plans.edit(session, workspace.actor, existing, values)
-        if priority_id is None:
-            d.result_value = new_id
-            stack.push_applied(AddNodeCommand(stack, f"Add priority {values['code']}", Priority, new_id, parent_id,
-                                              values))
-        else:
-            d.result_value = priority_id
-            changed = {k: v for k, v in values.items() if previous.get(k) != v}
-            if changed:
-                stack.push_applied(EditCommand(stack, f"Edit priority {values['code']}", Priority, priority_id,
-                                               changed, {k: previous[k] for k in changed}))
-        workspace.apply(Change(structure=True))
-        return None
+
+        def add(session: Session) -> int:
+            objective = session.get(Objective, parent_id)
+            assert objective is not None
+            return plans.add_priority(session, workspace.actor, objective, values["code"], values["text"],
+                                      Strand(values["strand"])).id
+
+        return _save_node(workspace, stack, d, "priority", Priority, priority_id, int(parent_id), values, add)
 
     dialog.submit = submit
     return dialog
+
+
+def _push_edit(stack: UndoStack, text: str, entity: type[Any], entity_id: int, values: dict[str, Any],
+               previous: dict[str, Any]) -> None:
+    """Put an edit already made on the undo stack: just the fields that changed, with what they were."""
+    changed = {k: v for k, v in values.items() if previous.get(k) != v}
+    if changed:
+        stack.push_applied(EditCommand(stack, text, entity, entity_id, changed, {k: previous[k] for k in changed}))
+
+
+def _save_node(workspace: Workspace, stack: UndoStack, d: FormDialog, kind: str, entity: type[Objective | Priority],
+               node_id: int | None, parent_id: int, values: dict[str, Any],
+               add: Callable[[Session], int]) -> Outcome:
+    """Add (``node_id`` None) or edit an objective or priority in one unit of work, put it on the undo stack, and
+    refresh the plan's structure."""
+    previous: dict[str, Any] = {}
+    with workspace.session() as session:
+        if node_id is None:
+            new_id = add(session)
+        else:
+            existing = session.get(entity, node_id)
+            if existing is None:
+                return None, f"That {kind} no longer exists."
+            previous = plans.edit(session, workspace.actor, existing, values)
+    label = f"{kind} {values['code']}"
+    if node_id is None:
+        d.result_value = new_id
+        stack.push_applied(AddNodeCommand(stack, f"Add {label}", entity, new_id, parent_id, values))
+    else:
+        d.result_value = node_id
+        _push_edit(stack, f"Edit {label}", entity, node_id, values, previous)
+    workspace.apply(Change(structure=True))
+    return None
 
 
 # ---- quarters
@@ -427,10 +425,7 @@ def person_dialog(workspace: Workspace, stack: UndoStack, parent: QWidget | None
                     return None, "That person no longer exists."
                 previous = plans.edit(session, workspace.actor, existing, values)
                 d.result_value = person_id
-                changed = {k: v for k, v in values.items() if previous.get(k) != v}
-                if changed:
-                    stack.push_applied(EditCommand(stack, f"Edit {existing.display_name}", Person, person_id,
-                                                   changed, {k: previous[k] for k in changed}))
+                _push_edit(stack, f"Edit {existing.display_name}", Person, person_id, values, previous)
         workspace.apply(Change(people=True))
         return None
 
@@ -489,8 +484,8 @@ def preferences_dialog(settings: Settings, parent: QWidget | None = None) -> For
     dialog = FormDialog("Preferences", "Preferences", parent)
     minutes = QSpinBox()
     minutes.setRange(MIN_IDLE_MINUTES, MAX_IDLE_MINUTES)
-    minutes.setSuffix(" minutes")
     minutes.setValue(settings.idle_lock_minutes())
+    count_suffix(minutes, "minute")
     dialog.add_field("idle_minutes", "&Lock after", minutes,
                      tip="Close the store and drop its key after this long without keyboard or mouse use")
 

@@ -38,11 +38,12 @@ from desktop.services.importing.reading import Source, read_source
 from desktop.services.importing.values import status_targets
 from desktop.services.rag import scheme
 from desktop.ui.record_model import Column, RecordTableModel
+from desktop.ui.roles import Role
 from desktop.ui.workspace import Change, Workspace
 
 SPREADSHEET_FILTER = "Spreadsheets (*.xlsx *.csv);;All files (*)"
-ChoiceRole = Qt.ItemDataRole.UserRole + 1  # the (value, label) choices of an editable cell
-SortRole = Qt.ItemDataRole.UserRole
+ChoiceRole = Role.CHOICE  # the (value, label) choices of an editable cell
+SortRole = Role.SORT
 Index = QModelIndex | QPersistentModelIndex
 
 

@@ -21,7 +21,6 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 import PySide6  # noqa: E402, F401, I001
 
 from PySide6.QtCore import (  # noqa: E402
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -54,7 +53,7 @@ from PySide6.QtWidgets import (  # noqa: E402
 import numpy as np  # noqa: E402
 import pyqtgraph as pg  # noqa: E402
 
-from desktop.models import IndicatorUnit, Plan, TargetKind  # noqa: E402
+from desktop.models import IndicatorUnit, TargetKind  # noqa: E402
 from desktop.services.indicators import (  # noqa: E402
     IndicatorRow,
     ValuePoint,
@@ -62,12 +61,14 @@ from desktop.services.indicators import (  # noqa: E402
     format_parts,
     format_percent,
     format_value,
-    indicator_rows,
 )
-from desktop.services.queries import current_period  # noqa: E402
-from desktop.services.rag import RAG, RagScheme, RagStatus, scheme  # noqa: E402
+from desktop.services.rag import RAG, RagScheme, RagStatus  # noqa: E402
 from desktop.store import Store  # noqa: E402
+from desktop.ui import view_reads  # noqa: E402
 from desktop.ui.rag_delegate import chip_width, paint_chip  # noqa: E402
+from desktop.ui.record_model import SortProxy  # noqa: E402
+from desktop.ui.roles import Role  # noqa: E402
+from desktop.ui.rows_model import RowsModel  # noqa: E402
 
 COL_CODE = 0
 COL_NAME = 1
@@ -107,9 +108,9 @@ HEADER_TIPS = {
 }
 NUMERIC_COLUMNS = {COL_BASELINE, COL_LATEST, COL_DIFFERENCE, COL_PERCENT, COL_NATIONAL}
 
-SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 2
-RAG_STATUS_ROLE = int(Qt.ItemDataRole.UserRole) + 3  # the scheme's RagStatus, or None when not assessed
+SORT_ROLE = Role.SORT
+ROW_ROLE = Role.ROW
+RAG_STATUS_ROLE = Role.RAG_STATUS  # the scheme's RagStatus, or None when not assessed
 
 NOT_ASSESSED = "Not assessed"
 DIRECTION_TEXT = {
@@ -158,12 +159,13 @@ def data_text(row: IndicatorRow) -> str:
 # ---- the table model
 
 
-class IndicatorTableModel(QAbstractTableModel):
+class IndicatorTableModel(RowsModel[IndicatorRow]):
     """One row per indicator of a plan. ``set_rows`` replaces them all."""
+
+    RagStatusRole = Role.RAG_STATUS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[IndicatorRow] = []
         self._scheme: RagScheme = RAG
         self._bold = QFont()
         self._bold.setBold(True)
@@ -178,17 +180,8 @@ class IndicatorTableModel(QAbstractTableModel):
     def scheme(self) -> RagScheme:
         return self._scheme
 
-    def rows(self) -> list[IndicatorRow]:
-        return list(self._rows)
-
-    def row_at(self, position: int) -> IndicatorRow:
-        return self._rows[position]
-
     def position_of(self, indicator_id: int) -> int | None:
         return next((n for n, r in enumerate(self._rows) if r.id == indicator_id), None)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else COLUMN_COUNT
@@ -208,9 +201,9 @@ class IndicatorTableModel(QAbstractTableModel):
         return self._scheme.find(row.assessment.rag)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = self.record(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
@@ -324,12 +317,11 @@ class IndicatorTableModel(QAbstractTableModel):
         return None
 
 
-class IndicatorFilterProxy(QSortFilterProxyModel):
-    """Sorts on ``SORT_ROLE``; filters by words in the code or name, and optionally to those needing attention."""
+class IndicatorFilterProxy(SortProxy):
+    """Sorts on native values; filters by words in the code or name, and optionally to those needing attention."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
         self._words: list[str] = []
         self._attention_only = False
 
@@ -642,21 +634,16 @@ class IndicatorsView(QWidget):
     def refresh(self) -> None:
         """Re-read the plan's indicators from the store, keeping the selection where it was."""
         keep = self.current_row()
-        with self._store.session() as session:
-            plan = session.get(Plan, self._plan_id)
-            if plan is None:
-                self.title.setText("Performance indicators")
-                self.subtitle.setText("This plan is no longer in the store.")
-                self.model.set_rows([], RAG)
-                self._show(None)
-                return
-            period = current_period(session, plan.id)
-            # Judged as at the plan's current quarter: "no data for N periods" then means what it meant then.
-            self.as_at = period.end_date if period is not None else dt.date.today()
-            rows = indicator_rows(session, plan.id, as_at=self.as_at)
-            rag_scheme = scheme(plan.rag_scheme)
-            title, is_demo = plan.title, plan.is_demo
-            period_label = period.label if period is not None else ""
+        page = view_reads.indicators(self._store, self._plan_id)
+        if page is None:
+            self.title.setText("Performance indicators")
+            self.subtitle.setText("This plan is no longer in the store.")
+            self.model.set_rows([], RAG)
+            self._show(None)
+            return
+        self.as_at = page.as_at
+        rows, rag_scheme, title, is_demo, period_label = (page.rows, page.rag_scheme, page.title, page.is_demo,
+                                                          page.period_label)
         self.title.setText(f"Performance indicators — {title}")
         note = f"Judged as at {self.as_at.day} {self.as_at:%B %Y}"
         if period_label:

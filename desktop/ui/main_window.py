@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QMenuBar,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -32,16 +33,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from desktop import __version__, paths
+from desktop.services.actor import Actor
 from desktop.services.errors import PathwaysError
 from desktop.services.readmodels import PlanData
-from desktop.settings import IDLE_LOCK_MINUTES, LAST_VIEW, MAIN_GEOMETRY, MAIN_STATE, Settings
+from desktop.settings import IDLE_LOCK_MINUTES, LAST_VIEW, MAIN_GEOMETRY, MAIN_STATE
 from desktop.store.errors import WrongPassphrase
-from desktop.ui import features
+from desktop.ui import errors, features, ops
 from desktop.ui.action_editor import ActionEditor
+from desktop.ui.context import AppContext
 from desktop.ui.dashboard import DashboardView
-from desktop.ui.dialog_service import DialogService
 from desktop.ui.forms import (
     FormDialog,
     objective_dialog,
@@ -54,16 +57,14 @@ from desktop.ui.forms import (
     who_am_i_dialog,
 )
 from desktop.ui.icons import icon
-from desktop.ui.idle import IdleWatcher
 from desktop.ui.my_actions import MyActionsView
 from desktop.ui.people_view import PeopleView
 from desktop.ui.plan_view import PlanView, fill_column_menu
 from desktop.ui.quarters_view import CloseQuarterDialog, QuartersView
-from desktop.ui.tasks import Cancelled, TaskRunner
-from desktop.ui.undo import UndoStack
+from desktop.ui.tasks import Cancelled, TaskState
 from desktop.ui.unlock import UnlockScreen
 from desktop.ui.update_dialog import UpdateDialog
-from desktop.ui.workspace import Change, Workspace
+from desktop.ui.workspace import Change
 
 log = logging.getLogger("pathways.ui")
 
@@ -75,27 +76,39 @@ VIEW_DASHBOARD = "dashboard"
 VIEW_QUARTERS = "quarters"
 VIEW_PEOPLE = "people"
 
-# (menu path, shortcut, what it does): the Help › Keyboard shortcuts table and the user guide show these.
-SHORTCUTS: tuple[tuple[str, str, str], ...] = (
-    ("File › Open store…", "Ctrl+O", "Choose a store file to unlock"),
-    ("File › New store…", "Ctrl+Shift+N", "Create an encrypted store"),
-    ("File › Lock now", "Ctrl+L", "Close the store and drop its key; unlocking returns you here"),
-    ("File › Close store", "Ctrl+W", "Close the store and go back to the unlock screen"),
-    ("File › Quit", "Ctrl+Q", "Quit Pathways"),
-    ("Edit › Undo / Redo", "Ctrl+Z / Ctrl+Shift+Z", "Undo or redo an edit (each is audited)"),
-    ("Edit › New action…", "Ctrl+N", "Add an action to the selected priority"),
-    ("Edit › Edit action…", "Ctrl+E or Enter", "Open the selected action in the editor"),
-    ("Edit › Find", "Ctrl+F", "Search the action table"),
-    ("Edit › Clear filters", "Ctrl+Shift+F", "Show every action again"),
-    ("View › Plan … People", "Ctrl+1 … Ctrl+5", "Switch screens"),
-    ("View › Refresh", "F5", "Reload the plan from the store"),
-    ("Quarter › Record update…", "Ctrl+U", "Record this quarter's update for the selected action"),
-    ("Quarter › Next action needing an update", "Ctrl+Shift+U", "Go through every action still awaiting an update"),
+# Keys that work inside a dialog or a field rather than through a window command; Help › Keyboard shortcuts lists
+# them after the commands, whose rows come from the menus themselves (menu path, keys, status tip).
+IN_DIALOG_SHORTCUTS: tuple[tuple[str, str, str], ...] = (
+    ("Action table › Edit action", "Enter or double-click", "Open the selected action in the editor"),
     ("Record update › Save and next", "Ctrl+Enter", "Save this update and show the next action"),
     ("Record update › RAG", "R, A, G… (the status letters)", "Pick the RAG status while the RAG buttons have focus"),
-    ("Tools › Preferences…", "Ctrl+,", "Idle lock time"),
-    ("Help › Keyboard shortcuts", "F1", "This list"),
+    ("Any dialog › Save", "Ctrl+S", "Save what the dialog shows"),
+    ("A date field › Clear", "Delete", "Clear an optional date"),
+    ("Menus", "Alt + the underlined letter", "Open a menu, or choose an entry in an open menu"),
 )
+
+
+def shortcut_rows(bar: QMenuBar) -> list[tuple[str, str, str]]:
+    """(menu path, keys, what it does) for every menu entry that has keys, in menu order: the one source of the
+    shortcuts table, so it can never disagree with the menus."""
+    rows: list[tuple[str, str, str]] = []
+
+    def walk(menu: QMenu, path: str) -> None:
+        for action in menu.actions():
+            sub = action.menu()
+            if isinstance(sub, QMenu):
+                walk(sub, f"{path} › {action.text().replace('&', '')}")
+                continue
+            keys = " or ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+            if keys:
+                rows.append((f"{path} › {action.text().replace('&', '').rstrip('…')}", keys,
+                             action.statusTip() or action.toolTip()))
+
+    for top in bar.actions():
+        menu = top.menu()
+        if isinstance(menu, QMenu):
+            walk(menu, top.text().replace("&", ""))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -110,17 +123,21 @@ class Resume:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: Settings, *, dialogs: DialogService | None = None, runner: TaskRunner | None = None,
-                 parent: QWidget | None = None) -> None:
+    """The one main window. Everything it shares with the screens and dialogs comes in ``context``, built by the
+    composition root (:func:`desktop.app.build_context`)."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("main_window")
         self.setWindowTitle("Pathways")
-        self.settings = settings
-        self.dialogs = dialogs or DialogService(self)
-        self.runner = runner or TaskRunner(self)
-        self.workspace = Workspace(settings, self.runner, self)
-        self.undo = UndoStack(self.workspace, self)
-        self.idle = IdleWatcher(settings.idle_lock_minutes() * 60_000, self)
+        self.context = context
+        self.settings = context.settings
+        self.dialogs = context.dialogs
+        self.runner = context.runner
+        self.workspace = context.workspace
+        self.undo = context.undo
+        self.idle = context.idle
+        settings = context.settings
         self.commands: dict[str, QAction] = {}  # every command by key (tests and features reach them here)
         self.action_editor: ActionEditor | None = None
         self.update_dialog: UpdateDialog | None = None
@@ -166,7 +183,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ building
 
     def _action(self, key: str, text: str, slot: Callable[[], object] | None = None, *,
-                shortcut: str | QKeySequence | QKeySequence.StandardKey = "", icon_name: str = "", tip: str = "",
+                shortcut: str = "", icon_name: str = "", tip: str = "",
                 checkable: bool = False) -> QAction:
         action = QAction(icon(icon_name) if icon_name else QIcon(), text, self)
         action.setObjectName(f"action_{key}")
@@ -188,35 +205,38 @@ class MainWindow(QMainWindow):
         a = self._action
         a("new_store", "&New store…", self._on_new_store, shortcut="Ctrl+Shift+N", icon_name="new-store",
           tip="Create an encrypted store")
-        a("open_store", "&Open store…", self._on_open_store, shortcut=QKeySequence.StandardKey.Open,
+        a("open_store", "&Open store…", self._on_open_store, shortcut="Ctrl+O",
           icon_name="open", tip="Choose a store file to unlock")
         a("new_plan", "New &plan…", self.new_plan, icon_name="plan", tip="Add a delivery plan to this store")
         a("lock", "&Lock now", self.lock_now, shortcut="Ctrl+L", icon_name="lock",
           tip="Close the store and drop its key; unlocking returns you here")
-        a("close_store", "&Close store", self.close_store, shortcut=QKeySequence.StandardKey.Close)
-        a("quit", "&Quit", self.close, shortcut=QKeySequence.StandardKey.Quit)
+        a("close_store", "&Close store", self.close_store, shortcut="Ctrl+W",
+          tip="Close the store and go back to the unlock screen")
+        a("quit", "&Quit", self.close, shortcut="Ctrl+Q", tip="Close the store and quit Pathways")
         undo = self.undo.createUndoAction(self, "&Undo")
         undo.setObjectName("action_undo")
         undo.setIcon(icon("undo"))
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
+        undo.setStatusTip("Undo the last edit (undoing is audited too)")
         redo = self.undo.createRedoAction(self, "&Redo")
         redo.setObjectName("action_redo")
         redo.setIcon(icon("redo"))
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        redo.setStatusTip("Redo the edit just undone")
         self.addAction(undo)
         self.addAction(redo)
         self.commands["undo"], self.commands["redo"] = undo, redo
-        a("new_action", "New &action…", self.new_action, shortcut=QKeySequence.StandardKey.New, icon_name="add",
+        a("new_action", "New &action…", self.new_action, shortcut="Ctrl+N", icon_name="add",
           tip="Add an action to the selected priority")
         a("edit_action", "&Edit action…", self.edit_selected, shortcut="Ctrl+E", icon_name="edit",
           tip="Open the selected action in the editor")
         a("new_objective", "New ob&jective…", self.new_objective, tip="Add an objective to the plan")
-        a("new_priority", "New p&riority…", self.new_priority, tip="Add a priority to the selected objective")
+        a("new_priority", "New pr&iority…", self.new_priority, tip="Add a priority to the selected objective")
         a("edit_node", "Edit objective or priorit&y…", self.edit_node,
           tip="Edit the objective or priority selected in the navigator")
-        a("find", "&Find", self.focus_search, shortcut=QKeySequence.StandardKey.Find, icon_name="search")
+        a("find", "&Find", self.focus_search, shortcut="Ctrl+F", icon_name="search", tip="Search the action table")
         a("clear_filters", "C&lear filters", self.plan_view.filters.clear, shortcut="Ctrl+Shift+F",
-          icon_name="filter-clear")
+          icon_name="filter-clear", tip="Show every action again")
         group = QActionGroup(self)
         for n, (key, text, icon_name) in enumerate(((VIEW_PLAN, "&Plan", "plan"), (VIEW_MINE, "&My actions",
                                                      "my-actions"),
@@ -224,9 +244,13 @@ class MainWindow(QMainWindow):
                                                     (VIEW_QUARTERS, "&Quarters", "quarters"),
                                                     (VIEW_PEOPLE, "P&eople", "people")), start=1):
             action = a(f"view_{key}", text, lambda key=key: self.show_view(key),  # type: ignore[misc]
-                       shortcut=f"Ctrl+{n}", icon_name=icon_name, checkable=True)
+                       shortcut=f"Ctrl+{n}", icon_name=icon_name, checkable=True,
+                       tip=f"Show the {text.replace('&', '')} screen")
             group.addAction(action)
-        a("refresh", "&Refresh", self.refresh, shortcut=QKeySequence.StandardKey.Refresh, icon_name="refresh")
+        a("detail_panel", "Detail pane&l", self._toggle_detail_panel, shortcut="Ctrl+Shift+D", checkable=True,
+          tip="Show or fold away the selected action's details beside the table")
+        a("refresh", "&Refresh", self.refresh, shortcut="F5", icon_name="refresh",
+          tip="Reload the plan from the store")
         a("record_update", "Record &update…", self.record_update_selected, shortcut="Ctrl+U",
           icon_name="record-update", tip="Record this quarter's update for the selected action")
         a("next_update", "&Next action needing an update", self.update_next, shortcut="Ctrl+Shift+U",
@@ -235,12 +259,10 @@ class MainWindow(QMainWindow):
         a("close_quarter", "&Close quarter…", self.close_quarter, icon_name="quarter-close")
         a("who_am_i", "&Who am I…", self.choose_person, icon_name="person",
           tip="Choose which of the store's people you are")
-        a("preferences", "&Preferences…", self.preferences, shortcut=QKeySequence.StandardKey.Preferences,
-          icon_name="preferences")
-        if self.commands["preferences"].shortcut().isEmpty():
-            self.commands["preferences"].setShortcut(QKeySequence("Ctrl+,"))
-        a("shortcuts", "&Keyboard shortcuts", self.show_shortcuts, shortcut=QKeySequence.StandardKey.HelpContents,
-          icon_name="help")
+        a("preferences", "&Preferences…", self.preferences, shortcut="Ctrl+,", icon_name="preferences",
+          tip="Idle lock time")
+        a("shortcuts", "&Keyboard shortcuts", self.show_shortcuts, shortcut="F1",
+          icon_name="help", tip="This list")
         a("about", "&About Pathways", self.about)
         for f in features.FEATURES:
             action = a(f"feature_{f.key}", f.text, lambda f=f: self._run_feature(f.key),  # type: ignore[misc]
@@ -284,6 +306,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         self.columns_menu = view.addMenu("Action table &columns")
         self.columns_menu.aboutToShow.connect(lambda: fill_column_menu(self.columns_menu, self.plan_view.table))
+        view.addAction(m["detail_panel"])
         view.addAction(m["refresh"])
         quarter = menu("&Quarter")
         quarter.addActions([m["record_update"], m["next_update"]])
@@ -316,6 +339,11 @@ class MainWindow(QMainWindow):
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
         toolbar.addAction(m["lock"])
+        # Short words on the toolbar (the menus keep the full names), so that everything, Lock now included, fits
+        # at 1280 pixels wide with a larger font; anything that still does not fit goes behind the » button.
+        for key, short in (("new_action", "New"), ("edit_action", "Edit"), ("record_update", "Update"),
+                           ("next_update", "Next update")):
+            m[key].setIconText(short)
         for key in ("undo", "redo"):
             button = toolbar.widgetForAction(m[key])
             if isinstance(button, QToolButton):
@@ -384,6 +412,8 @@ class MainWindow(QMainWindow):
         pv.update_requested.connect(self.record_update)
         pv.create_plan_requested.connect(self.new_plan)
         pv.selection_changed.connect(lambda _: self._update_actions())
+        pv.detail_toggled.connect(self.commands["detail_panel"].setChecked)
+        self.commands["detail_panel"].setChecked(pv.detail_shown())
         pv.navigator.plan_chosen.connect(self._on_navigator_plan_chosen)
         pv.navigator.scope_changed.connect(lambda *_: self._update_actions())
         my = self.my_actions
@@ -460,24 +490,15 @@ class MainWindow(QMainWindow):
             path = self.unlock.selected_store()
             name = path.name if path else "the store"
             return f"That passphrase didn't unlock {name}. Check Caps Lock and try again; nothing was changed."
-        if isinstance(exc, PathwaysError) and str(exc):
-            return str(exc)  # store errors are one sentence a user can act on
-        if isinstance(exc, OSError):
-            return f"The file could not be read or written ({exc.strerror or type(exc).__name__})."
-        return f"The store could not be opened ({type(exc).__name__}); nothing was changed."
+        return errors.message_for(exc, nothing="nothing was changed")  # store errors are one actionable sentence
 
     def _on_open_failed(self, exc: BaseException) -> None:
-        self._log_unexpected(exc)
+        errors.log_unexpected("Opening a store", exc)
         self.unlock.unlock_failed(self._open_failure_text(exc))
 
     def _on_create_failed(self, exc: BaseException) -> None:
-        self._log_unexpected(exc)
+        errors.log_unexpected("Creating a store", exc)
         self.unlock.create_failed(self._open_failure_text(exc))
-
-    @staticmethod
-    def _log_unexpected(exc: BaseException) -> None:
-        if not isinstance(exc, PathwaysError | Cancelled):
-            log.error("unexpected %s while opening a store", type(exc).__name__)
 
     def _on_workspace_opened(self) -> None:
         self.unlock.set_busy(False)
@@ -658,6 +679,10 @@ class MainWindow(QMainWindow):
         self._refresh_view(key)
         self._update_actions()
 
+    def _toggle_detail_panel(self) -> None:
+        self.show_view(VIEW_PLAN)
+        self.plan_view.show_detail_panel(self.commands["detail_panel"].isChecked())
+
     def focus_search(self) -> None:
         self.show_view(VIEW_PLAN)
         self.plan_view.filters.search.setFocus()
@@ -827,8 +852,10 @@ class MainWindow(QMainWindow):
         from desktop.models import ReportingPeriod
         from desktop.services import periods
 
-        def work(session, actor, state):  # type: ignore[no-untyped-def]
+        def work(session: Session, actor: Actor, state: TaskState) -> tuple[str, str]:
             period = session.get(ReportingPeriod, period_id)
+            if period is None:
+                raise PathwaysError("That quarter is no longer in the store.")
             state.set_progress(0.2, f"Freezing {period.label}")
             snapshot = periods.close_period(session, actor, period)
             return period.label, snapshot.sha256
@@ -837,8 +864,7 @@ class MainWindow(QMainWindow):
             label, digest = result
             self.statusBar().showMessage(f"{label} closed; snapshot SHA-256 {digest[:16]}…", 8000)
 
-        self.workspace.run_change(work, Change(periods=True), title="Closing the quarter…", on_done=done,
-                                  on_error=lambda exc: self._show_error("Close quarter", exc))
+        ops.change(self.context, self, work, Change(periods=True), done, title="Close quarter")
 
     # ------------------------------------------------------------------ people and preferences
 
@@ -909,13 +935,14 @@ class MainWindow(QMainWindow):
         dialog.setObjectName("shortcuts_dialog")
         dialog.setWindowTitle("Keyboard shortcuts")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        table = QTableWidget(len(SHORTCUTS), 3)
+        rows = [*shortcut_rows(self.menuBar()), *IN_DIALOG_SHORTCUTS]
+        table = QTableWidget(len(rows), 3)
         table.setHorizontalHeaderLabels(["Command", "Keys", "What it does"])
         table.setAccessibleName("Keyboard shortcuts")
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        for row, values in enumerate(SHORTCUTS):
+        for row, values in enumerate(rows):
             for column, value in enumerate(values):
                 table.setItem(row, column, QTableWidgetItem(value))
         table.resizeColumnsToContents()
@@ -989,23 +1016,9 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ errors and closing
 
     def _show_error(self, title: str, exc: BaseException) -> None:
-        if isinstance(exc, Cancelled):
-            self.statusBar().showMessage("Cancelled.", 4000)
-            return
-        if isinstance(exc, PathwaysError):
-            self.dialogs.error(self, title, str(exc))
-            return
-        log.error("%s failed: %s", title, type(exc).__name__)
-        self.dialogs.error(self, title, f"Something went wrong ({type(exc).__name__}); nothing further was "
-                           "written. Please report it.")
+        errors.present(self.dialogs, self, title, exc)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_window_state()
-        self.idle.stop()
-        if self.runner.busy:
-            self.runner.cancel()
-            self.runner.wait(10_000)
-        if self.workspace.store is not None:
-            self.workspace.store.close()
-            self.workspace.store = None
+        self.context.shut_down()
         event.accept()

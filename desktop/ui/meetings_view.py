@@ -8,11 +8,10 @@ task runner; message boxes and file dialogs go through the dialog service, which
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -37,17 +36,21 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from desktop.models import AgendaItem, ItemKind, Meeting, Part
+from desktop.models import ItemKind, Part
 from desktop.models.meetings import ContactLine, ImplicationAnswer, ReportSection
-from desktop.services import implications, meetings
+from desktop.services import meetings
 from desktop.services.actor import Actor
 from desktop.services.errors import PathwaysError
 from desktop.services.meetings import AgendaEntry
+from desktop.ui import errors, ops
+from desktop.ui.context import ActorSource, SessionSource, current_actor
 from desktop.ui.dialog_service import DialogService
+from desktop.ui.lifetime import Connections
+from desktop.ui.meetings_controller import ItemSnapshot, MeetingsController
 from desktop.ui.record_model import Column, RecordTableModel
-from desktop.ui.tasks import Cancelled, TaskRunner, TaskState
+from desktop.ui.roles import Role
+from desktop.ui.tasks import TaskRunner, TaskState
 
 PDF_FILTER = "PDF documents (*.pdf);;All files (*)"
 DOCX_FILTER = "Word documents (*.docx);;All files (*)"
@@ -58,11 +61,7 @@ KIND_LABELS = {
     ItemKind.DECISION: "For decision",
     ItemKind.INFORMATION: "For information",
 }
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2  # what a tree node stands for: ("committee" | "meeting", id)
-
-
-class SessionSource(Protocol):
-    def session(self) -> contextlib.AbstractContextManager[Session]: ...
+ENTRY_ROLE = Role.ENTRY
 
 
 W = TypeVar("W", bound=QWidget)
@@ -175,14 +174,14 @@ class ItemEditor(QWidget):
         if not exempt:
             self.paragraph.setCurrentIndex(0)
 
-    def show_item(self, item: AgendaItem | None) -> None:
+    def show_item(self, item: ItemSnapshot | None) -> None:
         self.setEnabled(item is not None)
         if item is None:
             for edit in (self.title, self.report_of, self.presented_by):
                 edit.clear()
             self.subtopics.clear()
             return
-        self._list_paragraphs(meetings.schedule_12a(meetings.jurisdiction(item.meeting.committee.partnership)))
+        self._list_paragraphs(item.paragraphs)
         self.title.setText(item.title)
         self.kind.setCurrentIndex(max(0, self.kind.findData(item.kind)))
         self.part.setCurrentIndex(max(0, self.part.findData(item.part)))
@@ -313,7 +312,7 @@ class MeetingsView(QWidget):
         self,
         store: SessionSource,
         *,
-        actor: Actor | None = None,
+        actor: ActorSource | None = None,
         dialogs: DialogService | None = None,
         runner: TaskRunner | None = None,
         parent: QWidget | None = None,
@@ -321,8 +320,10 @@ class MeetingsView(QWidget):
         super().__init__(parent)
         self.setObjectName("meetings_view")
         self.store = store
-        self.actor = actor or Actor(None, "Pathways desktop user")
-        self.dialogs = dialogs or DialogService(self)
+        self.actor_source: ActorSource = actor or Actor(None, "Pathways desktop user")
+        self.controller = MeetingsController(store, lambda: self.actor)
+        self.links = Connections(self)
+        self.dialogs = dialogs or DialogService(parent=self)
         self.runner = runner or TaskRunner(self)
         self.meeting_id: int | None = None
         self.item_id: int | None = None
@@ -403,28 +404,30 @@ class MeetingsView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
-        self.runner.busy_changed.connect(lambda busy: self.setEnabled(not busy))
+        self.links.connect(self.runner.busy_changed, self._on_busy_changed)
         self.refresh()
+
+    @property
+    def actor(self) -> Actor:
+        """The person at the keyboard now (read at each change, so "Who am I…" takes effect at once)."""
+        return current_actor(self.actor_source)
+
+    def _on_busy_changed(self, busy: bool) -> None:
+        self.setEnabled(not busy)
 
     def _button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
         button = _named(QPushButton(text), name)
         button.clicked.connect(slot)
         return button
 
-    # ---- store access
+    # ---- store access (through the controller)
 
-    @contextlib.contextmanager
-    def _session(self) -> Iterator[Session]:
-        with self.store.session() as session:
-            yield session
-
-    def _guard(self, title: str, fn: Callable[[Session], Any]) -> Any:
-        """Run a change in one unit of work; a user-facing error is shown and nothing is saved."""
+    def _guard(self, title: str, fn: Callable[[], Any]) -> Any:
+        """Run one change; a user-facing error is shown and nothing is saved."""
         try:
-            with self._session() as session:
-                result = fn(session)
+            result = fn()
         except PathwaysError as exc:
-            self.dialogs.error(self, title, str(exc))
+            errors.present(self.dialogs, self, title, exc)
             return None
         self.changed.emit()
         return result
@@ -436,18 +439,17 @@ class MeetingsView(QWidget):
         self.tree.blockSignals(True)
         self.tree.clear()
         select: QTreeWidgetItem | None = None
-        with self._session() as session:
-            for committee in meetings.committees(session):
-                node = QTreeWidgetItem([committee.name + ("  [demo]" if committee.is_demo else "")])
-                node.setData(0, ENTRY_ROLE, ("committee", committee.id))
-                self.tree.addTopLevelItem(node)
-                for meeting in committee.meetings:
-                    child = QTreeWidgetItem([_meeting_label(meeting)])
-                    child.setData(0, ENTRY_ROLE, ("meeting", meeting.id))
-                    node.addChild(child)
-                    if select is None or meeting.id == keep:
-                        select = child
-                node.setExpanded(True)
+        for committee in self.controller.committees():
+            node = QTreeWidgetItem([committee.label])
+            node.setData(0, ENTRY_ROLE, ("committee", committee.id))
+            self.tree.addTopLevelItem(node)
+            for meeting in committee.meetings:
+                child = QTreeWidgetItem([meeting.label])
+                child.setData(0, ENTRY_ROLE, ("meeting", meeting.id))
+                node.addChild(child)
+                if select is None or meeting.id == keep:
+                    select = child
+            node.setExpanded(True)
         self.tree.blockSignals(False)
         if select is not None:
             self.tree.setCurrentItem(select)
@@ -461,27 +463,19 @@ class MeetingsView(QWidget):
 
     def show_meeting(self, meeting_id: int | None, select_item: int | None = None) -> None:
         self.meeting_id = meeting_id
-        if meeting_id is None:
+        page = self.controller.meeting(meeting_id) if meeting_id is not None else None
+        if page is None:
+            self.meeting_id = None
             self.model.set_entries([])
             self.heading.setText("No meetings yet.")
             self.warning.hide()
             self._show_item(None)
             return
-        with self._session() as session:
-            meeting = session.get(Meeting, meeting_id)
-            if meeting is None:
-                self.show_meeting(None)
-                return
-            entries = meetings.agenda(meeting)
-            heading = f"{meeting.committee.name}\n{_meeting_label(meeting)}" + (
-                f"\nIssued {meetings.short_date(meeting.issued_on)}" if meeting.issued_on else "")
-            warning = meetings.clear_days_warning(meeting) if meeting.issued_on else None
-            blank = meeting.blank_pages
-        self.heading.setText(heading)
-        self.warning.setText(warning or "")
-        self.warning.setVisible(bool(warning))
-        self.blank_box.setChecked(blank)
-        self.model.set_entries(entries)
+        self.heading.setText(page.heading)
+        self.warning.setText(page.warning or "")
+        self.warning.setVisible(bool(page.warning))
+        self.blank_box.setChecked(page.blank_pages)
+        self.model.set_entries(page.entries)
         row = self.model.row_of(select_item) if select_item is not None else -1
         if row >= 0:
             self.table.selectRow(row)
@@ -493,15 +487,12 @@ class MeetingsView(QWidget):
 
     def _show_item(self, item_id: int | None) -> None:
         self.item_id = item_id
-        with self._session() as session:
-            item = session.get(AgendaItem, item_id) if item_id is not None else None
-            self.editor.show_item(item)
-            fixed = bool(item and item.fixed)
-            has_cover = bool(item and item.cover_report is not None)
+        item = self.controller.item(item_id)
+        self.editor.show_item(item)
         for b in (self.up_button, self.down_button, self.cover_button, self.attach_button):
             b.setEnabled(item_id is not None)
-        self.delete_button.setEnabled(item_id is not None and not fixed)
-        self.docx_button.setEnabled(has_cover)
+        self.delete_button.setEnabled(item is not None and not item.fixed)
+        self.docx_button.setEnabled(bool(item and item.has_cover))
 
     # ---- editing
 
@@ -509,31 +500,18 @@ class MeetingsView(QWidget):
         item_id = self.item_id
         if item_id is None:
             return
-
-        def save(session: Session) -> None:
-            item = session.get(AgendaItem, item_id)
-            if item is None:
-                return
-            meetings.edit(session, self.actor, item, {
-                "title": fields.title, "kind": fields.kind, "part": fields.part,
-                "exempt_paragraph": fields.exempt_paragraph, "report_of": fields.report_of,
-                "presented_by": fields.presented_by, "subtopics": fields.subtopics,
-            })
-
-        self._guard("Item not saved", save)
+        self._guard("Item not saved", lambda: self.controller.save_item(item_id, {
+            "title": fields.title, "kind": fields.kind, "part": fields.part,
+            "exempt_paragraph": fields.exempt_paragraph, "report_of": fields.report_of,
+            "presented_by": fields.presented_by, "subtopics": fields.subtopics,
+        }))
         self.show_meeting(self.meeting_id, select_item=item_id)
 
     def _add_item(self) -> None:
         meeting_id = self.meeting_id
         if meeting_id is None:
             return
-
-        def add(session: Session) -> int:
-            meeting = session.get(Meeting, meeting_id)
-            assert meeting is not None
-            return meetings.add_item(session, self.actor, meeting, "New item", kind=ItemKind.REPORT).id
-
-        new_id = self._guard("Item not added", add)
+        new_id = self._guard("Item not added", lambda: self.controller.add_item(meeting_id))
         self.show_meeting(meeting_id, select_item=new_id)
         self.editor.title.setFocus()
         self.editor.title.selectAll()
@@ -542,13 +520,7 @@ class MeetingsView(QWidget):
         item_id = self.item_id
         if item_id is None:
             return
-
-        def move(session: Session) -> None:
-            item = session.get(AgendaItem, item_id)
-            if item is not None:
-                meetings.move_item(session, self.actor, item, offset)
-
-        self._guard("Item not moved", move)
+        self._guard("Item not moved", lambda: self.controller.move_item(item_id, offset))
         self.show_meeting(self.meeting_id, select_item=item_id)
 
     def _delete_item(self) -> None:
@@ -557,16 +529,9 @@ class MeetingsView(QWidget):
             return
 
         def answered(yes: bool) -> None:
-            if not yes:
-                return
-
-            def delete(session: Session) -> None:
-                item = session.get(AgendaItem, item_id)
-                if item is not None:
-                    meetings.delete(session, self.actor, item)
-
-            self._guard("Item not deleted", delete)
-            self.show_meeting(self.meeting_id)
+            if yes:
+                self._guard("Item not deleted", lambda: self.controller.delete_item(item_id))
+                self.show_meeting(self.meeting_id)
 
         self.dialogs.confirm(self, "Delete item", "Delete this item, its cover report and its attached papers?",
                              answered, confirm_text="Delete")
@@ -582,13 +547,7 @@ class MeetingsView(QWidget):
             except OSError as exc:
                 self.dialogs.error(self, "Not attached", f"{path.name} cannot be read: {exc.strerror}.")
                 return
-
-            def attach(session: Session) -> None:
-                item = session.get(AgendaItem, item_id)
-                if item is not None:
-                    meetings.attach_pdf(session, self.actor, item, path.name, content, title=path.stem)
-
-            self._guard("Not attached", attach)
+            self._guard("Not attached", lambda: self.controller.attach_pdf(item_id, path, content))
             self.show_meeting(self.meeting_id, select_item=item_id)
 
         self.dialogs.choose_open_file(self, "Attach a PDF", chosen, name_filter=PDF_FILTER)
@@ -597,27 +556,15 @@ class MeetingsView(QWidget):
         item_id = self.item_id
         if item_id is None:
             return
-        with self._session() as session:
-            item = session.get(AgendaItem, item_id)
-            if item is None:
-                return
-            report = item.cover_report
-            committee = item.meeting.committee
-            preset = implications.template_for(session, committee.partnership,
-                                               committee.implications_template or None)
-            answers = implications.merge_answers(preset, report.implications if report else [])
-            values: dict[str, Any] = {"report_of": meetings.report_of_text(item)}
-            if report is not None:
-                values = {
-                    "report_of": report.report_of or meetings.report_of_text(item),
-                    "theme_labels": report.theme_labels, "purpose": report.purpose, "background": report.background,
-                    "sections": sections_to_text(report.sections), "recommendations": report.recommendations,
-                    "reasons": report.reasons, "background_papers": report.background_papers,
-                    "contacts": "\n".join(" | ".join((c.name, c.title, c.tel, c.email)).rstrip(" |")
-                                          for c in report.contacts),
-                }
-            title = item.title
-        dialog = CoverReportDialog(title, values, answers, self)
+        draft = self.controller.cover_draft(item_id)
+        if draft is None:
+            return
+        values = dict(draft.values)
+        if "sections" in values:
+            values["sections"] = sections_to_text(values["sections"])
+            values["contacts"] = "\n".join(" | ".join((c.name, c.title, c.tel, c.email)).rstrip(" |")
+                                           for c in values["contacts"])
+        dialog = CoverReportDialog(draft.title, values, draft.answers, self)
         dialog.finished.connect(lambda result: self._cover_done(dialog, item_id, result))
         dialog.open()
 
@@ -625,21 +572,14 @@ class MeetingsView(QWidget):
         dialog.deleteLater()
         if result != QDialog.DialogCode.Accepted:
             return
-
-        def save(session: Session) -> None:
-            item = session.get(AgendaItem, item_id)
-            if item is None:
-                return
-            meetings.set_cover_report(
-                session, self.actor, item, report_of=dialog.text("report_of"),
-                theme_labels=dialog.text("theme_labels").splitlines(), purpose=dialog.text("purpose"),
-                background=dialog.text("background"), sections=sections_from_text(dialog.text("sections")),
-                recommendations=dialog.text("recommendations"), reasons=dialog.text("reasons"),
-                background_papers=dialog.text("background_papers"),
-                contacts=contacts_from_text(dialog.text("contacts")), implication_answers=dialog.answers(),
-            )
-
-        self._guard("Cover report not saved", save)
+        report = dict(
+            report_of=dialog.text("report_of"), theme_labels=dialog.text("theme_labels").splitlines(),
+            purpose=dialog.text("purpose"), background=dialog.text("background"),
+            sections=sections_from_text(dialog.text("sections")), recommendations=dialog.text("recommendations"),
+            reasons=dialog.text("reasons"), background_papers=dialog.text("background_papers"),
+            contacts=contacts_from_text(dialog.text("contacts")), implication_answers=dialog.answers(),
+        )
+        self._guard("Cover report not saved", lambda: self.controller.save_cover(item_id, **report))
         self.show_meeting(self.meeting_id, select_item=item_id)
 
     def _export_docx(self) -> None:
@@ -648,14 +588,8 @@ class MeetingsView(QWidget):
             return
 
         def chosen(path: Path) -> None:
-            from desktop.reports.cover_docx import export_cover_docx
-
-            def export(session: Session) -> None:
-                item = session.get(AgendaItem, item_id)
-                if item is not None:
-                    export_cover_docx(session, item, path)
-
-            if self._guard("Cover report not exported", export) is None and path.exists():
+            if self._guard("Cover report not exported", lambda: self.controller.export_docx(item_id, path)) is None \
+                    and path.exists():
                 self.dialogs.inform(self, "Cover report exported", f"Saved as {path.name}.")
 
         self.dialogs.choose_save_file(self, "Export the cover report", chosen, name_filter=DOCX_FILTER,
@@ -678,45 +612,33 @@ class MeetingsView(QWidget):
 
     def build_pack_to(self, path: Path, part: str = "A", *, sign: bool = True, blank_pages: bool = True) -> None:
         """Build, sign and write the pack on the task runner; the result is reported in a message box."""
-        from desktop.reports.agenda_pack import PackOptions, export_agenda_pack, pack_summary
+        from desktop.reports.agenda_pack import pack_summary
 
         meeting_id = self.meeting_id
         if meeting_id is None:
             return
-        options = PackOptions(part=part, blank_pages=blank_pages)
+        controller = self.controller
 
         def work(state: TaskState) -> Any:
             def progress(fraction: float, message: str) -> None:
                 state.check()
                 state.set_progress(fraction, message)
 
-            with self._session() as session:
-                meeting = session.get(Meeting, meeting_id)
-                if meeting is None:
-                    raise PathwaysError("The meeting no longer exists.")
-                return export_agenda_pack(
-                    session, meeting, path, options, sign=sign, actor=self.actor,
-                    progress=progress,
-                )
+            return controller.build_pack(meeting_id, path, part=part, sign=sign, blank_pages=blank_pages,
+                                         progress=progress)
 
         def done(pack: Any) -> None:
+            if not ops.alive(self):
+                return
             self.last_pack = pack
             lines = pack_summary(pack)
             self.dialogs.inform(self, "Agenda pack built", f"Saved as {path.name}.", "\n".join(lines))
             self.pack_built.emit(pack)
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, Cancelled):
-                return
-            message = str(exc) if isinstance(exc, PathwaysError) else f"Unexpected error ({type(exc).__name__})."
-            self.dialogs.error(self, "Pack not built", message, "Nothing was written.")
+            if ops.alive(self) and not errors.is_cancel(exc):
+                errors.present(self.dialogs, self, "Pack not built", exc, nothing="nothing was written")
 
         self.runner.run(work, done, failed, title="Building the agenda pack")
 
-
-def _meeting_label(meeting: Meeting) -> str:
-    when = meetings.long_date(meeting.date)
-    time = meetings.time_text(meeting.time)
-    bits = [meeting.title, when, time, meeting.venue]
-    return ", ".join(b for b in bits if b)
 

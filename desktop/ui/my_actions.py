@@ -27,7 +27,7 @@ from desktop.ui.action_table_model import (
 )
 from desktop.ui.icons import icon
 from desktop.ui.plan_view import make_action_table
-from desktop.ui.widgets import heading_label
+from desktop.ui.widgets import heading_label, subtle_label, title_bar
 
 
 def due_this_quarter(row: ActionRow, data: PlanData) -> bool:
@@ -85,18 +85,10 @@ class MyActionsView(QWidget):
         self.person_id: int | None = None
 
         self.heading = heading_label("My actions")
-        self.who = QLabel()
-        self.who.setObjectName("subtle")
-        self.who.setWordWrap(True)
+        self.who = subtle_label()
         self.change_person = QPushButton(icon("person"), "C&hange who I am…")
         self.change_person.setObjectName("change_person")
-        top = QHBoxLayout()
-        text = QVBoxLayout()
-        text.setSpacing(2)
-        text.addWidget(self.heading)
-        text.addWidget(self.who)
-        top.addLayout(text, 1)
-        top.addWidget(self.change_person, 0, Qt.AlignmentFlag.AlignTop)
+        top = title_bar(self.heading, self.who, self.change_person)
 
         self.cards = {
             "awaiting": _Card("Awaiting my update this quarter", "card_awaiting"),

@@ -12,9 +12,10 @@ from desktop.services.queries import ObjectiveNode
 from desktop.services.rag import RagScheme
 from desktop.services.readmodels import PlanChoice
 from desktop.ui.rag_delegate import describe, rag_icon
+from desktop.ui.roles import Role
 
-KIND_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-ID_ROLE = int(Qt.ItemDataRole.UserRole) + 2
+KIND_ROLE = Role.KIND
+ID_ROLE = Role.ID
 
 KIND_PLAN = "plan"
 KIND_OBJECTIVE = "objective"

@@ -31,7 +31,7 @@ from desktop.ui.plan_view import make_action_table
 from desktop.ui.quarters_view import _table
 from desktop.ui.rag_delegate import rag_pixmap
 from desktop.ui.record_model import Column, RecordProxy, RecordTableModel
-from desktop.ui.widgets import heading_label
+from desktop.ui.widgets import heading_label, page_of, row_of
 
 COL_NAME, COL_TITLE, COL_ORG, COL_LEADS, COL_JOINT, COL_AWAITING, COL_OVERDUE, COL_RED_AMBER, COL_ACTIVE = range(9)
 COL_ORG_NAME, COL_ORG_SHORT, COL_ORG_KIND, COL_ORG_PEOPLE, COL_ORG_ACTIONS = range(5)
@@ -132,24 +132,9 @@ class PeopleView(QWidget):
         self.edit_org = QPushButton(icon("edit"), "Edit o&rganisation…")
         self.edit_org.setObjectName("edit_organisation")
 
-        people_page = QWidget()
-        people_layout = QVBoxLayout(people_page)
-        people_layout.setContentsMargins(0, 8, 0, 0)
-        row = QHBoxLayout()
-        row.addWidget(self.add_person)
-        row.addWidget(self.edit_person)
-        row.addStretch(1)
-        people_layout.addLayout(row)
-        people_layout.addWidget(self.people_table, 1)
-        org_page = QWidget()
-        org_layout = QVBoxLayout(org_page)
-        org_layout.setContentsMargins(0, 8, 0, 0)
-        row = QHBoxLayout()
-        row.addWidget(self.add_org)
-        row.addWidget(self.edit_org)
-        row.addStretch(1)
-        org_layout.addLayout(row)
-        org_layout.addWidget(self.org_table, 1)
+        people_page = page_of(row_of(self.add_person, self.edit_person, None), self.people_table, top=8,
+                              stretch_last=True)
+        org_page = page_of(row_of(self.add_org, self.edit_org, None), self.org_table, top=8, stretch_last=True)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("people_tabs")
         self.tabs.addTab(people_page, icon("people"), "&People")

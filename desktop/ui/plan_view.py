@@ -109,8 +109,10 @@ class PlanView(QWidget):
         update_requested(int): record an update for this action.
         create_plan_requested(): the store has no plan and the user asked to create one.
         selection_changed(object): the selected action id (or None).
+        detail_toggled(bool): the detail panel was shown or folded away.
     """
 
+    detail_toggled = Signal(bool)
     edit_requested = Signal(int)
     update_requested = Signal(int)
     create_plan_requested = Signal()
@@ -191,6 +193,7 @@ class PlanView(QWidget):
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
         self._restore_state()
+        self.splitter.splitterMoved.connect(lambda *_: self.detail_toggled.emit(self.detail_shown()))
 
     # ---- state
 
@@ -201,6 +204,22 @@ class PlanView(QWidget):
         header = self.settings.get(ACTION_HEADER)
         if not header.isEmpty():
             self.table.horizontalHeader().restoreState(header)
+
+    def detail_shown(self) -> bool:
+        return self.splitter.sizes()[2] > 0
+
+    def show_detail_panel(self, shown: bool) -> None:
+        """Bring a collapsed detail panel back (View › Detail panel), or fold it away."""
+        sizes = self.splitter.sizes()
+        if shown == (sizes[2] > 0):
+            return
+        width = max(self.detail.minimumWidth(), 300)
+        if shown:
+            sizes = [sizes[0], max(sizes[1] - width, 200), width]
+        else:
+            sizes = [sizes[0], sizes[1] + sizes[2], 0]
+        self.splitter.setSizes(sizes)
+        self.detail_toggled.emit(self.detail_shown())
 
     def save_state(self) -> None:
         self.settings.set(PLAN_SPLITTER, self.splitter.saveState())

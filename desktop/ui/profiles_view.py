@@ -15,13 +15,12 @@ call ``refresh()`` after the store changes. File dialogs go through ``choose_fil
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -29,7 +28,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -57,12 +55,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from desktop.models.plan import Plan
-from desktop.models.profiles import ProfileAppendix
-from desktop.services.actor import SYSTEM, Actor
+from desktop.services.actor import SYSTEM
 from desktop.services.disclosure.importing import (
     DOCUMENTED_COLUMNS,
     IDENTIFIER_COLUMNS,
@@ -70,16 +64,18 @@ from desktop.services.disclosure.importing import (
     OFFENCE_PREFIX,
     ImportResult,
     SourceTable,
-    find_or_create_appendix,
-    import_subjects,
     read_table,
     suggest_mapping,
 )
-from desktop.services.disclosure.profiles import AppendixPreview, PreviewPair, generalised_cells, preview
-from desktop.services.disclosure.rules import SECONDARY_SYMBOL, DisclosureRule, rule_for
+from desktop.services.disclosure.profiles import AppendixPreview, PreviewPair, generalised_cells
+from desktop.services.disclosure.rules import SECONDARY_SYMBOL, DisclosureRule
 from desktop.services.errors import PathwaysError
 from desktop.services.published import PublishedTable, RedactionNotice
+from desktop.ui.context import ActorSource, SessionSource
 from desktop.ui.dialog_service import DialogService
+from desktop.ui.profiles_controller import ProfilesController
+from desktop.ui.record_model import SortProxy
+from desktop.ui.roles import Role
 
 SUBJECT_FILTER = "Spreadsheets (*.csv *.xlsx *.xlsm);;All files (*)"
 NEW_APPENDIX_TITLE = "Appendix \u2013 Offender profiles"
@@ -92,16 +88,12 @@ PROFILE_CHOICES = (
 HIDDEN_SYMBOL = "\u2298"  # ⊘ after a store-side value the published version hides, drops or replaces
 GENERALISED_SYMBOL = "\u2248"  # ≈ after a published value that is banded or merged
 MASK = "\u2022\u2022\u2022\u2022"
-MARK_ROLE = Qt.ItemDataRole.UserRole + 40  # the cell's Mark, or None
-SORT_ROLE = Qt.ItemDataRole.UserRole + 41
+MARK_ROLE = Role.MARK  # the cell's Mark, or None
+SORT_ROLE = Role.SORT
 ROWS_COLUMN = "Name"  # a HeldTable with this column holds subject rows (direct identifiers)
 MAX_VISIBLE_ROWS = 14
 
 ChooseFile = Callable[[QWidget, Callable[[Path], None]], None]
-
-
-class SessionSource(Protocol):
-    def session(self) -> contextlib.AbstractContextManager[Session]: ...
 
 
 class Mark(enum.Enum):
@@ -220,6 +212,8 @@ def _sort_key(value: str) -> int | tuple[str, int]:
 
 
 class PreviewTableModel(QAbstractTableModel):
+    SortRole, MarkRole = Role.SORT, Role.MARK
+
     """A read-only preview table. Marked cells get a symbol in their text, a colour and a tooltip."""
 
     def __init__(self, grid: Grid, parent: QObject | None = None) -> None:
@@ -289,19 +283,12 @@ class PreviewTableModel(QAbstractTableModel):
         return None
 
 
-class PreviewProxy(QSortFilterProxyModel):
+class PreviewProxy(SortProxy):
     """Sorts a preview table on its native values: counts as numbers, "Offender 10" after "Offender 9"."""
 
     def __init__(self, source: PreviewTableModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setSourceModel(source)
-        self.setSortRole(SORT_ROLE)
-
-    def lessThan(self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
-        if type(a) is not type(b):
-            return isinstance(a, int)  # numbers before text
-        return bool(a < b)
 
 
 def _table_view(model: PreviewTableModel, name: str, accessible: str) -> QTableView:
@@ -609,15 +596,16 @@ class ProfilesView(QWidget):
         *,
         choose_file: ChooseFile | None = None,
         dialogs: DialogService | None = None,
-        actor: Actor | None = None,
+        actor: ActorSource | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._actor = actor or SYSTEM  # who imports subjects, for the audit trail
+        # Who imports subjects, for the audit trail (read at each import).
+        self.controller = ProfilesController(store, plan_id, actor or SYSTEM)
         self.setObjectName("profiles_view")
         self.store = store
         self.plan_id = plan_id
-        self.dialogs = dialogs or DialogService(self)
+        self.dialogs = dialogs or DialogService(parent=self)
         self.choose_file: ChooseFile = choose_file or self._choose_file
         self.preview: AppendixPreview | None = None
         self.rule: DisclosureRule | None = None
@@ -707,22 +695,6 @@ class ProfilesView(QWidget):
         layout.addWidget(splitter)
         self.refresh()
 
-    # ---- store access
-
-    @contextlib.contextmanager
-    def _session(self) -> Iterator[Session]:
-        with self.store.session() as session:
-            yield session
-
-    def _appendices(self, session: Session) -> list[ProfileAppendix]:
-        return list(
-            session.scalars(
-                select(ProfileAppendix)
-                .where(ProfileAppendix.plan_id == self.plan_id)
-                .order_by(ProfileAppendix.position, ProfileAppendix.id)
-            )
-        )
-
     # ---- state
 
     @property
@@ -741,16 +713,15 @@ class ProfilesView(QWidget):
         keep = select_id if select_id is not None else self.appendix_id
         self.appendix_list.blockSignals(True)
         self.appendix_list.clear()
-        with self._session() as session:
-            for appendix in self._appendices(session):
-                demo = " (demonstration)" if appendix.is_demo else ""
-                item = QListWidgetItem(f"{appendix.title}{demo}\n{len(appendix.subjects)} subjects, "
-                                       f"{len(appendix.tables)} entered tables")
-                item.setData(Qt.ItemDataRole.UserRole, appendix.id)
-                item.setData(Qt.ItemDataRole.AccessibleTextRole, appendix.title)
-                self.appendix_list.addItem(item)
-                if appendix.id == keep:
-                    self.appendix_list.setCurrentItem(item)
+        for appendix in self.controller.appendices():
+            demo = " (demonstration)" if appendix.is_demo else ""
+            item = QListWidgetItem(f"{appendix.title}{demo}\n{appendix.subjects} subjects, "
+                                   f"{appendix.tables} entered tables")
+            item.setData(Qt.ItemDataRole.UserRole, appendix.id)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, appendix.title)
+            self.appendix_list.addItem(item)
+            if appendix.id == keep:
+                self.appendix_list.setCurrentItem(item)
         if self.appendix_list.currentItem() is None and self.appendix_list.count():
             self.appendix_list.setCurrentRow(0)
         self.appendix_list.blockSignals(False)
@@ -778,15 +749,8 @@ class ProfilesView(QWidget):
         self.preview = None
         appendix_id = self.appendix_id
         try:
-            with self._session() as session:
-                plan = session.get(Plan, self.plan_id)
-                if plan is None:
-                    raise PathwaysError("This plan is no longer in the store.")
-                partnership = plan.partnership
-                self.rule = rule_for(partnership.disclosure_rule)
-                appendix = session.get(ProfileAppendix, appendix_id) if appendix_id is not None else None
-                if appendix is not None:
-                    self.preview = preview(appendix, profile, self.rule, notice_contact=partnership.notice_contact)
+            shown = self.controller.preview(appendix_id, profile)
+            self.rule, self.preview = shown.rule, shown.preview
         except PathwaysError as exc:
             self.rule_label.setText(str(exc))
             self._build_pairs()
@@ -922,24 +886,10 @@ class ProfilesView(QWidget):
             self.dialogs.error(self, "Not imported", str(exc))
             return
         appendix_id = self.appendix_id
-        title: str | None = None
-        existing = 0
-        if appendix_id is not None:
-            with self._session() as session:
-                appendix = session.get(ProfileAppendix, appendix_id)
-                if appendix is not None:
-                    title, existing = appendix.title, len(appendix.subjects)
+        title, existing = self.controller.appendix_summary(appendix_id)
 
         def importer(mapping: dict[str, str], replace: bool, new_title: str) -> ImportResult:
-            with self._session() as session:
-                target = session.get(ProfileAppendix, appendix_id) if appendix_id is not None else None
-                if target is None:
-                    plan = session.get(Plan, self.plan_id)
-                    if plan is None:
-                        raise PathwaysError("This plan is no longer in the store.")
-                    target = find_or_create_appendix(session, plan, new_title)
-                return import_subjects(session, target, data, Path(path).name, mapping, replace=replace,
-                                       actor=self._actor)
+            return self.controller.import_subjects(appendix_id, data, Path(path).name, mapping, replace, new_title)
 
         dialog = ImportSubjectsDialog(source, Path(path).name, importer, appendix_title=title,
                                       existing_subjects=existing, parent=self)

@@ -26,14 +26,8 @@ from PySide6.QtWidgets import (
 
 from desktop.services.quarter_status import CARRY_FORWARD_RULE, NO_STATUS, not_updated_mark
 from desktop.services.queries import ActionRow
-from desktop.services.readmodels import (
-    PlanData,
-    QuarterRow,
-    awaiting_update,
-    quarter_rows,
-    status_counts,
-    unupdated_exceptions,
-)
+from desktop.services.readmodels import PlanData, QuarterRow, awaiting_update, status_counts, unupdated_exceptions
+from desktop.ui import view_reads
 from desktop.ui.action_table_model import format_date, natural_key
 from desktop.ui.icons import icon
 from desktop.ui.rag_delegate import rag_pixmap
@@ -322,8 +316,7 @@ class QuartersView(QWidget):
             self.awaited.set_rows([])
             self.summary.clear()
             return
-        with self.workspace.session() as session:
-            rows = quarter_rows(session, data.plan.id)
+        rows = view_reads.quarters(self.workspace, data.plan.id)
         self.heading.setText(f"Quarters · {data.plan.title}")
         self.model.set_rows(rows)
         current = data.current_period

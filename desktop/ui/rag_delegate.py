@@ -11,10 +11,11 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from desktop.services.rag import RagStatus
+from desktop.ui.roles import Role
 
 # Models put the scheme's RagStatus (or None) under this role for any cell the delegate paints.
-RAG_ROLE = int(Qt.ItemDataRole.UserRole) + 40
-RAG_NOTE_ROLE = int(Qt.ItemDataRole.UserRole) + 41  # words after the label: "not updated since 2015/16 Q3"
+RAG_ROLE = Role.RAG
+RAG_NOTE_ROLE = Role.RAG_NOTE
 Index = QModelIndex | QPersistentModelIndex
 
 NO_STATUS_TEXT = "No status"

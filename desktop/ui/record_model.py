@@ -3,15 +3,19 @@ outstanding returns). The action table has its own model because it must stay fa
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from desktop.services.rag import RagStatus
-from desktop.ui.action_table_model import ROW_ROLE, SORT_ROLE
-from desktop.ui.rag_delegate import RAG_ROLE, describe
+from desktop.ui.rag_delegate import describe
+from desktop.ui.roles import Role
+from desktop.ui.rows_model import RowsModel
+
+SORT_ROLE, ROW_ROLE, RAG_ROLE = Role.SORT, Role.ROW, Role.RAG
 
 
 @dataclass(frozen=True)
@@ -26,25 +30,15 @@ class Column:
     accessible: Callable[[Any], str] | None = None  # what a screen reader says for the cell; the display text when None
 
 
-class RecordTableModel(QAbstractTableModel):
+class RecordTableModel(RowsModel[Any]):
     def __init__(self, columns: Sequence[Column], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
-        self._rows: list[Any] = []
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
-
-    def rows(self) -> list[Any]:
-        return list(self._rows)
-
-    def row_at(self, position: int) -> Any:
-        return self._rows[position]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.columns)
@@ -58,15 +52,10 @@ class RecordTableModel(QAbstractTableModel):
             return self.columns[section].header_tip or self.columns[section].header
         return None
 
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        record = self.record(index)
+        if record is None:
             return None
-        record = self._rows[index.row()]
         column = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.display(record)
@@ -89,20 +78,29 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
 
-class RecordProxy(QSortFilterProxyModel):
-    """Sorts small record tables on native values."""
+class SortProxy(QSortFilterProxyModel):
+    """The one sort proxy of the desktop's tables: sorts on :attr:`Role.SORT`, the cells' native values (numbers as
+    numbers, dates as dates, "Offender 10" after "Offender 9"); numbers come before text, and values of kinds that
+    do not compare are compared as text. Filtering proxies subclass it."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
+        self.setSortRole(Role.SORT)
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
     def lessThan(self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        a, b = left.data(Role.SORT), right.data(Role.SORT)
+        a_number, b_number = isinstance(a, numbers.Number), isinstance(b, numbers.Number)
+        if a_number != b_number:
+            return a_number
         try:
             return bool(a < b)
         except TypeError:
             return str(a) < str(b)
+
+
+class RecordProxy(SortProxy):
+    """Sorts small record tables, and gives back the record of a row."""
 
     def record_at(self, proxy_row: int) -> Any:
         return self.index(proxy_row, 0).data(ROW_ROLE)

@@ -48,22 +48,34 @@ from desktop.services.returns import (
     review_returns,
 )
 from desktop.ui.action_table_model import format_date
-from desktop.ui.dialog_service import DialogService
-from desktop.ui.export_update_dialog import (
+from desktop.ui.dialog_base import (
     NoticePanel,
     TaskDialog,
     default_folder,
     safe_file_name,
     subtle,
 )
+from desktop.ui.dialog_service import DialogService
+from desktop.ui.roles import Role
 from desktop.ui.tasks import TaskState
 from desktop.ui.widgets import fit_to_screen, heading_label
 from desktop.ui.workspace import Change, Workspace
 
 FORM_FILTER = "Return forms (*.xlsx);;All files (*)"
-KEY_ROLE = Qt.ItemDataRole.UserRole  # (review index, action id) on an acceptable row
+KEY_ROLE = Role.KEY  # (review index, action id) on an acceptable row
 COL_ACTION, COL_LEAD, COL_CHANGES, COL_PROBLEMS = range(4)
 TAB_MAKE, TAB_READ, TAB_STATUS = range(3)
+
+
+def _tab_page(name: str, spacing: int, intro: str) -> tuple[QWidget, QVBoxLayout]:
+    """A tab of the dialog: its introduction at the top, the rest added by the caller to the layout returned."""
+    page = QWidget()
+    page.setObjectName(name)
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(4, 10, 4, 4)
+    layout.setSpacing(spacing)
+    layout.addWidget(subtle(intro))
+    return page, layout
 
 
 @dataclass(frozen=True)
@@ -166,12 +178,7 @@ class ReturnsDialog(TaskDialog):
     # ------------------------------------------------------------------ 1. make forms
 
     def _make_tab(self) -> QWidget:
-        page = QWidget()
-        page.setObjectName("make_tab")
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(4, 10, 4, 4)
-        layout.setSpacing(10)
-        layout.addWidget(subtle(
+        page, layout = _tab_page("make_tab", 10, (
             "One spreadsheet per lead officer, listing the actions they lead that still need an update this "
             "quarter, with last quarter's status beside them. Only the update cells can be filled in; a hidden, "
             "sealed sheet lets Pathways spot a form that was altered or came from elsewhere."))
@@ -316,12 +323,7 @@ class ReturnsDialog(TaskDialog):
     # ------------------------------------------------------------------ 2. read completed forms
 
     def _read_tab(self) -> QWidget:
-        page = QWidget()
-        page.setObjectName("read_tab")
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(4, 10, 4, 4)
-        layout.setSpacing(8)
-        layout.addWidget(subtle(
+        page, layout = _tab_page("read_tab", 8, (
             "Choose the forms lead officers sent back. Pathways shows, action by action, what each would change "
             "and anything that stops it. Nothing is recorded until you accept the ticked rows."))
         self.choose_returns_button = QPushButton("&Choose completed forms…")

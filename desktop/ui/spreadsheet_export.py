@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 from desktop.models import Plan
 from desktop.services.errors import NotFound, PathwaysError
 from desktop.services.plan_export import export_plan
+from desktop.ui.dialog_base import TaskDialog, default_folder, safe_file_name, subtle, with_suffix
 from desktop.ui.dialog_service import DialogService
-from desktop.ui.export_update_dialog import TaskDialog, default_folder, safe_file_name, subtle, with_suffix
 from desktop.ui.tasks import TaskState
 from desktop.ui.workspace import Workspace
 

@@ -178,28 +178,27 @@ class TaskRunner(QObject):
 
     @Slot(int, object)
     def _on_finished(self, task_id: int, result: object) -> None:
-        task = self._tasks.pop(task_id, None)
-        if task is None:
-            return
-        task.done = True
-        try:
-            if task.state.cancelled:
-                if task.on_error is not None:
-                    task.on_error(Cancelled())
-            elif task.on_result is not None:
-                task.on_result(result)
-        finally:
-            self._after(task)
+        self._deliver(task_id, result, None)
 
     @Slot(int, object)
     def _on_failed(self, task_id: int, exc: object) -> None:
+        assert isinstance(exc, BaseException)
+        self._deliver(task_id, None, exc)
+
+    def _deliver(self, task_id: int, result: object, exc: BaseException | None) -> None:
+        """Hand a task's result (or failure) to its callbacks; a cancelled task ends with ``on_error(Cancelled())``,
+        and a failure nobody handles is logged (by type) and announced on ``error``."""
         task = self._tasks.pop(task_id, None)
         if task is None:
             return
         task.done = True
-        assert isinstance(exc, BaseException)
+        if exc is None and task.state.cancelled:
+            exc = Cancelled()
         try:
-            if task.on_error is not None:
+            if exc is None:
+                if task.on_result is not None:
+                    task.on_result(result)
+            elif task.on_error is not None:
                 task.on_error(exc)
             elif not isinstance(exc, Cancelled):
                 log.error("task %r failed: %s", task.title, type(exc).__name__)

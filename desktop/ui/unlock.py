@@ -30,7 +30,7 @@ from desktop import __version__, paths
 from desktop.store import keys
 from desktop.store.passphrase import MIN_LENGTH, assess
 from desktop.ui.icons import icon
-from desktop.ui.widgets import add_shortcut, heading_label
+from desktop.ui.widgets import add_shortcut, heading_label, plural, row_of
 
 # Index 3 ("Almost there") is still refused, so only "Strong" is green.
 STRENGTH_COLOURS = ("#c0392b", "#d35400", "#b7950b", "#9a7d0a", "#1e6b33")
@@ -132,11 +132,7 @@ class UnlockScreen(QWidget):
         unlock_layout.addLayout(unlock_form)
         unlock_layout.addWidget(self.message)
         unlock_layout.addWidget(self.hint)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.new_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.unlock_button)
-        unlock_layout.addLayout(buttons)
+        unlock_layout.addLayout(row_of(self.new_button, None, self.unlock_button))
 
         # ---- create page
         self.new_path = QLineEdit()
@@ -195,11 +191,7 @@ class UnlockScreen(QWidget):
         create_layout.addWidget(explain)
         create_layout.addLayout(create_form)
         create_layout.addWidget(self.create_message)
-        create_buttons = QHBoxLayout()
-        create_buttons.addWidget(self.back_button)
-        create_buttons.addStretch(1)
-        create_buttons.addWidget(self.create_button)
-        create_layout.addLayout(create_buttons)
+        create_layout.addLayout(row_of(self.back_button, None, self.create_button))
 
         self.pages = QStackedWidget()
         self.pages.addWidget(unlock_page)
@@ -328,7 +320,7 @@ class UnlockScreen(QWidget):
     def show_locked(self, path: Path, minutes: int | None) -> None:
         self.set_store(path)
         self.unlock_heading.setText("Locked")
-        why = f" after {minutes} minute{'s' if minutes != 1 else ''} without activity" if minutes else ""
+        why = f" after {plural(minutes, 'minute')} without activity" if minutes else ""
         self.show_message(f"Pathways locked{why}: the store is closed and its key dropped. Enter the passphrase "
                           "to carry on where you left off.", calm=True)
         self.passphrase.clear()

@@ -38,6 +38,7 @@ from desktop.services.readmodels import ActionDetail, HistoryEntry, PlanData, ac
 from desktop.services.updates import Suggestion, record_update, suggest_rag
 from desktop.settings import UPDATE_GEOMETRY
 from desktop.ui.action_table_model import format_date
+from desktop.ui.dialog_base import field_box
 from desktop.ui.icons import icon
 from desktop.ui.rag_delegate import rag_icon, rag_pixmap
 from desktop.ui.widgets import FieldError, add_shortcut, fit_to_screen, heading_label
@@ -368,6 +369,7 @@ class UpdateDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own: Tab goes RAG → … → commentary
         scroll.setWidget(body)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 12)
@@ -399,15 +401,9 @@ class UpdateDialog(QDialog):
 
     def _row(self, form: QFormLayout, label: QLabel, field: QWidget, key: str, buddy: QWidget | None = None) -> None:
         label.setBuddy(buddy or field)
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(field)
         error = FieldError(field)
-        column.addWidget(error)
         self.errors[key] = error
-        form.addRow(label, box)
+        form.addRow(label, field_box(field, error))
 
     # ---- the queue
 

@@ -32,8 +32,8 @@ from desktop.reports.signing import VerificationReport, verify_pdf
 from desktop.reports.trust_guide import trust_bundle
 from desktop.services import pki, signing_setup
 from desktop.services.errors import NotFound, PathwaysError, ValidationError
+from desktop.ui.dialog_base import PDF_FILTER, TONES, TaskDialog, default_folder, status_pixmap, subtle
 from desktop.ui.dialog_service import DialogService
-from desktop.ui.export_update_dialog import PDF_FILTER, TONES, TaskDialog, default_folder, status_pixmap, subtle
 from desktop.ui.tasks import TaskState
 from desktop.ui.widgets import fit_to_screen
 from desktop.ui.workspace import Workspace

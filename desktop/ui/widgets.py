@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSizePolicy,
+    QSpinBox,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -85,6 +86,16 @@ class FieldError(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self._field = field
         self.hide()
+        # The message goes as soon as the user changes the field: a fixed field must not still look wrong.
+        for name in ("textChanged", "valueChanged", "currentIndexChanged", "dateChanged", "toggled"):
+            signal = getattr(field, name, None) if field is not None else None
+            if signal is not None:
+                signal.connect(self._on_field_edited)
+                break
+
+    def _on_field_edited(self, *_: object) -> None:
+        if not self.isHidden():
+            self.clear_message()
 
     def show_message(self, message: str) -> None:
         self.setText(f"⚠ {message}")
@@ -500,3 +511,65 @@ class FlowLayout(QLayout):
             x += hint.width() + self._spacing
             line = max(line, hint.height())
         return y + line - rect.y() + margins.bottom()
+
+
+def plural(count: int, unit: str, units: str | None = None) -> str:
+    """``1 minute``, ``2 minutes``: a count with its unit in the right number."""
+    return f"{count} {unit if count == 1 else (units or unit + 's')}"
+
+
+def count_suffix(spin: QSpinBox, unit: str, units: str | None = None) -> None:
+    """Keep a spin box's suffix in the right number as its value changes (" 1 minute", " 5 minutes")."""
+
+    def update(value: int) -> None:
+        spin.setSuffix(" " + plural(value, unit, units).split(" ", 1)[1])
+
+    spin.valueChanged.connect(update)
+    update(spin.value())
+
+
+def row_of(*items: QWidget | None, margins: int | None = None) -> QHBoxLayout:
+    """A horizontal row of widgets; ``None`` stands for the stretch that pushes the rest to the right."""
+    row = QHBoxLayout()
+    if margins is not None:
+        row.setContentsMargins(margins, margins, margins, margins)
+    for item in items:
+        if item is None:
+            row.addStretch(1)
+        else:
+            row.addWidget(item)
+    return row
+
+
+def page_of(*items: QWidget | QHBoxLayout, top: int = 0, stretch_last: bool = False) -> QWidget:
+    """A plain page: widgets and rows stacked top to bottom, the last one taking the spare height if asked."""
+    page = QWidget()
+    column = QVBoxLayout(page)
+    column.setContentsMargins(0, top, 0, 0)
+    for n, item in enumerate(items):
+        stretch = 1 if stretch_last and n == len(items) - 1 else 0
+        if isinstance(item, QHBoxLayout):
+            column.addLayout(item, stretch)
+        else:
+            column.addWidget(item, stretch)
+    return page
+
+
+def subtle_label(text: str = "") -> QLabel:
+    """A wrapped, quieter line of text (object name ``subtle`` in the stylesheet)."""
+    label = QLabel(text)
+    label.setObjectName("subtle")
+    label.setWordWrap(True)
+    return label
+
+
+def title_bar(heading: QLabel, subtitle: QLabel, button: QWidget) -> QHBoxLayout:
+    """A screen's heading with its subtitle under it, and a button at the top right."""
+    text = QVBoxLayout()
+    text.setSpacing(2)
+    text.addWidget(heading)
+    text.addWidget(subtitle)
+    top = QHBoxLayout()
+    top.addLayout(text, 1)
+    top.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+    return top

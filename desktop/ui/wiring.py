@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from desktop.services.errors import PathwaysError
 from desktop.store import Store
 from desktop.ui import features
+from desktop.ui.lifetime import Connections
 from desktop.ui.workspace import StoreLocked, Workspace
 
 if TYPE_CHECKING:
@@ -78,11 +79,12 @@ class FeatureViewHost(QStackedWidget):
         self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.addWidget(self.placeholder)
-        workspace.opened.connect(self._on_data_changed)
-        workspace.plan_loaded.connect(self._on_data_changed)
-        workspace.changed.connect(self._on_data_changed)
-        workspace.closed.connect(self.drop)
-        workspace.runner.busy_changed.connect(self._on_busy_changed)
+        self.links = Connections(self)
+        self.links.connect(workspace.opened, self._on_data_changed)
+        self.links.connect(workspace.plan_loaded, self._on_data_changed)
+        self.links.connect(workspace.changed, self._on_data_changed)
+        self.links.connect(workspace.closed, self.drop)
+        self.links.connect(workspace.runner.busy_changed, self._on_busy_changed)
 
     def _on_data_changed(self, *_: object) -> None:
         self.stale = True
@@ -129,6 +131,9 @@ class FeatureViewHost(QStackedWidget):
     def drop(self, text: str = "") -> None:
         """Forget the screen and everything it showed (the store closed, or it must be rebuilt)."""
         if self.view is not None:
+            links = getattr(self.view, "links", None)
+            if isinstance(links, Connections):
+                links.drop()  # before deleteLater: nothing may reach the screen while it waits to be deleted
             self.removeWidget(self.view)
             self.view.hide()
             self.view.deleteLater()
@@ -144,45 +149,39 @@ class FeatureViewHost(QStackedWidget):
 def meetings_view(window: MainWindow) -> FeatureViewHost:
     from desktop.ui.meetings_view import MeetingsView
 
-    ws = window.workspace
-    sessions = WorkspaceSessions(ws)
+    context = window.context
+    sessions = WorkspaceSessions(context.workspace)
 
     def build(_: int) -> QWidget:
-        return MeetingsView(sessions, actor=ws.actor, dialogs=window.dialogs, runner=window.runner)
+        return MeetingsView(sessions, actor=lambda: context.actor, dialogs=context.dialogs, runner=context.runner)
 
-    host = FeatureViewHost(ws, build, name="meetings_host", per_plan=False,
+    return FeatureViewHost(context.workspace, build, name="meetings_host", per_plan=False,
                            closed_text="Unlock a store to see its committees and meetings.")
-
-    def actor_changed() -> None:
-        if isinstance(host.view, MeetingsView):
-            host.view.actor = ws.actor
-
-    ws.actor_changed.connect(actor_changed)
-    return host
 
 
 def indicators_view(window: MainWindow) -> FeatureViewHost:
     from desktop.ui.indicators_view import IndicatorsView
 
-    sessions = WorkspaceSessions(window.workspace)
+    sessions = WorkspaceSessions(window.context.workspace)
 
     def build(plan_id: int) -> QWidget:
         # IndicatorsView only ever asks its store for session(); the workspace's sessions serialise that.
         return IndicatorsView(cast(Store, sessions), plan_id)
 
-    return FeatureViewHost(window.workspace, build, name="indicators_host", per_plan=True,
+    return FeatureViewHost(window.context.workspace, build, name="indicators_host", per_plan=True,
                            closed_text="Unlock a store to see the plan's performance indicators.")
 
 
 def profiles_view(window: MainWindow) -> FeatureViewHost:
     from desktop.ui.profiles_view import ProfilesView
 
-    sessions = WorkspaceSessions(window.workspace)
+    context = window.context
+    sessions = WorkspaceSessions(context.workspace)
 
     def build(plan_id: int) -> QWidget:
-        return ProfilesView(sessions, plan_id, dialogs=window.dialogs, actor=window.workspace.actor)
+        return ProfilesView(sessions, plan_id, dialogs=context.dialogs, actor=lambda: context.actor)
 
-    return FeatureViewHost(window.workspace, build, name="profiles_host", per_plan=True,
+    return FeatureViewHost(context.workspace, build, name="profiles_host", per_plan=True,
                            closed_text="Unlock a store to see the plan's offender-profile appendices.")
 
 

@@ -228,7 +228,7 @@ class Workspace(QObject):
     # ---- loading
 
     def load_plan(self, plan_id: int, on_done: Callable[[], None] | None = None) -> None:
-        store = self._require()
+        store = self.require_store()
 
         def work(state: TaskState) -> PlanData:
             with store.session() as session:
@@ -297,7 +297,7 @@ class Workspace(QObject):
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
         """A long change (closing a quarter, later imports) in one unit of work on the worker, then refresh."""
-        store = self._require()
+        store = self.require_store()
         actor = self.actor
 
         def task(state: TaskState) -> T:
@@ -311,7 +311,8 @@ class Workspace(QObject):
 
         self.runner.run(task, done, on_error, title=title, cancellable=False)
 
-    def _require(self) -> Store:
+    def require_store(self) -> Store:
+        """The open store, or :class:`StoreLocked`."""
         if self.store is None or not self.store.is_open:
             raise StoreLocked("The store is locked; unlock it to carry on.")
         return self.store

@@ -9,6 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 from ui_fakes import FakeDialogs
 
+from desktop.app import build_context
 from desktop.settings import Settings
 from desktop.ui.main_window import MainWindow
 from desktop.ui.tasks import TaskRunner
@@ -25,7 +26,7 @@ def settings(pathways_home: Path) -> Settings:
 
 
 def _window(qtbot: QtBot, settings: Settings, dialogs: FakeDialogs, *, inline: bool) -> MainWindow:
-    window = MainWindow(settings, dialogs=dialogs, runner=TaskRunner(inline=inline))  # type: ignore[arg-type]
+    window = MainWindow(build_context(settings, dialogs=dialogs, runner=TaskRunner(inline=inline)))  # type: ignore[arg-type]
     qtbot.addWidget(window)
     window.resize(1440, 900)
     return window

@@ -42,6 +42,7 @@ def _render(app: object, tmp: Path, out: Path, scale: float) -> list[Path]:
     from PySide6.QtGui import QColor, QPainter, QPixmap
     from PySide6.QtWidgets import QWidget
 
+    from desktop.app import build_context
     from desktop.services.demo import DEMO_PASSPHRASE, build_demo
     from desktop.settings import Settings
     from desktop.store import Store
@@ -91,7 +92,7 @@ def _render(app: object, tmp: Path, out: Path, scale: float) -> list[Path]:
         return path
 
     made: list[Path] = []
-    window = MainWindow(Settings(tmp / "config"), runner=TaskRunner(inline=True))
+    window = MainWindow(build_context(Settings(tmp / "config"), runner=TaskRunner(inline=True)))
     window.resize(width, height)
     window.start(store_path)
     window.show()

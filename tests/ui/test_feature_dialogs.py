@@ -22,7 +22,8 @@ from desktop.reports.publish import PublishResult
 from desktop.reports.signing import VerificationReport
 from desktop.services.returns import COL_COMMENTARY, COL_RAG, HEADER_ROW, AcceptResult, IssuedForms
 from desktop.ui import wiring
-from desktop.ui.export_update_dialog import UNSIGNED, ExportUpdateDialog, TaskDialog, update_file_name
+from desktop.ui.dialog_base import TaskDialog
+from desktop.ui.export_update_dialog import UNSIGNED, ExportUpdateDialog, update_file_name
 from desktop.ui.main_window import MainWindow
 from desktop.ui.returns_dialog import COL_ACTION, TAB_STATUS, ReturnsDialog
 from desktop.ui.spreadsheet_export import SpreadsheetExportDialog

@@ -23,6 +23,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from ui_fakes import FakeDialogs
 
+from desktop.app import build_context
 from desktop.models import AuditEvent, ReportingPeriod
 from desktop.services.readmodels import awaiting_update
 from desktop.settings import MAIN_GEOMETRY, Settings
@@ -210,7 +211,7 @@ def test_undo_that_is_no_longer_possible_says_why(demo_window: MainWindow, qtbot
 def test_placeholder_features_are_disabled_with_a_tooltip_until_registered(
     qtbot: QtBot, settings: Settings, dialogs: FakeDialogs
 ) -> None:
-    window = MainWindow(settings, dialogs=dialogs, runner=TaskRunner(inline=True))  # type: ignore[arg-type]
+    window = MainWindow(build_context(settings, dialogs=dialogs, runner=TaskRunner(inline=True)))  # type: ignore[arg-type]
     qtbot.addWidget(window)
     for f in features.FEATURES:
         action = window.commands[f"feature_{f.key}"]
@@ -218,7 +219,7 @@ def test_placeholder_features_are_disabled_with_a_tooltip_until_registered(
     called: list[MainWindow] = []
     features.register("verify_pdf", called.append)
     try:
-        wired = MainWindow(settings, dialogs=dialogs, runner=TaskRunner(inline=True))  # type: ignore[arg-type]
+        wired = MainWindow(build_context(settings, dialogs=dialogs, runner=TaskRunner(inline=True)))  # type: ignore[arg-type]
         qtbot.addWidget(wired)
         action = wired.commands["feature_verify_pdf"]
         assert action.isEnabled()  # verifying a PDF needs no store
@@ -234,7 +235,7 @@ def test_placeholder_features_are_disabled_with_a_tooltip_until_registered(
 def test_feature_views_are_added_to_the_view_menu(qtbot: QtBot, settings: Settings, dialogs: FakeDialogs) -> None:
     features.register_view("indicators", lambda window: QLabel("Indicators go here"))
     try:
-        window = MainWindow(settings, dialogs=dialogs, runner=TaskRunner(inline=True))  # type: ignore[arg-type]
+        window = MainWindow(build_context(settings, dialogs=dialogs, runner=TaskRunner(inline=True)))  # type: ignore[arg-type]
         qtbot.addWidget(window)
         assert "indicators" in window._view_widgets
         window.show_view("indicators")
@@ -302,7 +303,7 @@ def test_window_geometry_and_recent_stores_are_remembered(
     demo_window.close()
     assert not settings.get(MAIN_GEOMETRY).isEmpty()
     assert settings.recent_stores()[0] == demo_store_path.resolve()
-    again = MainWindow(settings, dialogs=dialogs, runner=TaskRunner(inline=True))  # type: ignore[arg-type]
+    again = MainWindow(build_context(settings, dialogs=dialogs, runner=TaskRunner(inline=True)))  # type: ignore[arg-type]
     qtbot.addWidget(again)
     assert again.size().width() == 760
     again.start()
