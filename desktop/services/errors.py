@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from desktop.errors import PathwaysError
+from desktop.errors import ConcurrentChange, PathwaysError
 
-__all__ = ["DisclosureBlocked", "NotFound", "PathwaysError", "PeriodClosed", "ValidationError"]
+__all__ = ["ConcurrentChange", "DisclosureBlocked", "NotFound", "PathwaysError", "PeriodClosed", "ValidationError"]
 
 
 class ValidationError(PathwaysError):
@@ -25,10 +25,6 @@ class PeriodClosed(PathwaysError):
 
 class DisclosureBlocked(PathwaysError):
     """An export failed the disclosure check; nothing was written."""
-
-
-class ConcurrentChange(PathwaysError):
-    """Someone else changed the same thing first; nothing of this change was saved."""
 
 
 class ActionChangedElsewhere(ConcurrentChange):

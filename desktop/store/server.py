@@ -23,9 +23,9 @@ from sqlalchemy import URL, Connection, Engine, create_engine, make_url, select,
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop.errors import ConcurrentChange
 from desktop.models import StoreMeta
 from desktop.models.sealed import SEALER_ATTRIBUTE
-from desktop.services.errors import ConcurrentChange
 from desktop.store import policies, schema
 from desktop.store.errors import NotAStore, StoreError, StoreTooNew, WrongPassphrase
 from desktop.store.integrity import INTACT

@@ -8,7 +8,7 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
-from desktop.services.errors import ConcurrentChange
+from desktop.errors import ConcurrentChange
 
 T = TypeVar("T")
 
