@@ -15,7 +15,7 @@ log = logging.getLogger("pathways.cli")
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 # Each feature area registers its own subcommands, in this order in the help.
-COMMAND_MODULES = ("report_cmds", "profile_cmds", "import_cmds", "meeting_cmds", "indicator_cmds")
+COMMAND_MODULES = ("report_cmds", "profile_cmds", "import_cmds", "meeting_cmds", "indicator_cmds", "quarter_cmds")
 
 
 def registrars() -> list[Registrar]:

@@ -167,13 +167,17 @@ class Store:
         if dest.exists():
             raise StoreExists(f"{dest.name} already exists; backups never overwrite a file.")
         conn = self._require()
+        # Written under a hidden name and moved into place whole: a process killed mid-copy (flat battery) leaves
+        # no half-written file under the name the user chose, only an encrypted partial one beside it.
+        partial = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.partial")
         old_umask = os.umask(0o077)
         try:
-            cipher.export_copy(conn, dest, passphrase)
-        except BaseException:
-            dest.unlink(missing_ok=True)
-            raise
+            cipher.export_copy(conn, partial, passphrase)
+            with partial.open("rb") as fh:
+                os.fsync(fh.fileno())
+            _move_into_place(partial, dest)
         finally:
+            partial.unlink(missing_ok=True)
             os.umask(old_umask)
         return dest
 
@@ -184,6 +188,18 @@ class Store:
         if self._conn is None:
             raise StoreError("The store is locked.")
         return self._conn
+
+
+def _move_into_place(source: Path, dest: Path) -> None:
+    """Give ``source`` the name ``dest`` in one step, refusing (never overwriting) a file that appeared meanwhile."""
+    try:
+        os.link(source, dest)  # atomic, and fails if dest exists
+    except FileExistsError:
+        raise StoreExists(f"{dest.name} already exists; backups never overwrite a file.") from None
+    except OSError:  # a file system without hard links (FAT): rename, after checking again
+        if dest.exists():
+            raise StoreExists(f"{dest.name} already exists; backups never overwrite a file.") from None
+        os.replace(source, dest)
 
 
 def restore(backup: Path | str, backup_passphrase: str, dest: Path | str, new_passphrase: str | None = None) -> Path:
