@@ -68,11 +68,14 @@ class Store:
         return store
 
     @classmethod
-    def open(cls, path: Path | str, passphrase: str, *, migrate: bool = True) -> Store:
+    def open(cls, path: Path | str, passphrase: str, *, migrate: bool = True, read_only: bool = False) -> Store:
+        """Unlock a store. ``read_only``: for reading a file that must not change (a backup being restored, a store
+        being checked); implies no migration."""
         path = Path(path)
         if not path.is_file():
             raise StoreNotFound(f"No store at {path}.")
-        conn = cipher.connect(path, passphrase)
+        migrate = migrate and not read_only
+        conn = cipher.connect(path, passphrase, read_only=read_only)
         try:
             problems = cipher.integrity_problems(conn, full=False)
             if problems:
@@ -207,7 +210,7 @@ def restore(backup: Path | str, backup_passphrase: str, dest: Path | str, new_pa
     dest = Path(dest)
     if dest.exists():
         raise StoreExists(f"{dest.name} already exists; restore to a new file name.")
-    with Store.open(backup, backup_passphrase, migrate=False) as source:
+    with Store.open(backup, backup_passphrase, read_only=True) as source:
         source.backup(dest, new_passphrase or backup_passphrase)
     with Store.open(dest, new_passphrase or backup_passphrase):
         pass
