@@ -7,7 +7,7 @@ from harness import SEED, SOAK, TALLY
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
-    "reliability", max_examples=600 if SOAK else 40, deadline=None, derandomize=not SOAK, database=None,
+    "reliability", max_examples=600 if SOAK else 25, deadline=None, derandomize=not SOAK, database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
