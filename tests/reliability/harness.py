@@ -112,6 +112,14 @@ def run_cli(args: Sequence[object], env: Mapping[str, str], cwd: Path | None = N
     return Outcome(proc.returncode, proc.stdout, proc.stderr)
 
 
+@dataclass(frozen=True)
+class SignedUpdate:
+    """A signed delivery-plan update and the root certificate that vouches for it (the `signed_update` fixture)."""
+
+    pdf: bytes
+    root_pem: Path
+
+
 # ---------------------------------------------------------------- what a store holds
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from harness import SEED, TALLY, scale
+from harness import SEED, TALLY, SignedUpdate, scale
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.exceptions import IllegalCharacterError
@@ -247,26 +247,6 @@ def test_indicator_import_is_all_or_nothing_and_records_what_the_file_says(demo_
 # ---------------------------------------------------------------- verify
 
 
-@pytest.fixture(scope="module")
-def signed_update(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> tuple[bytes, bytes]:
-    """A signed delivery-plan update and its root, made by the real command line."""
-    from harness import PASSPHRASE
-
-    from desktop.cli import main
-
-    folder = tmp_path_factory.mktemp("verify")
-    store = folder / "demo.pathways"
-    store.write_bytes(demo_template.read_bytes())
-    secret = folder / "passphrase.txt"
-    secret.write_text(PASSPHRASE, encoding="utf-8")
-    assert main(["update-pdf", str(store), "--plan", "Hartlepool", "--period", "latest-closed", "--out",
-                 str(folder / "u.pdf"), "--passphrase-file", str(secret)]) == 0
-    assert main(["trust-bundle", str(store), "--out", str(folder / "trust"), "--partnership", "Hartlepool",
-                 "--passphrase-file", str(secret)]) == 0
-    (root,) = (folder / "trust").glob("*.pem")
-    return (folder / "u.pdf").read_bytes(), root.read_bytes()
-
-
 def _signature_hex(pdf: bytes) -> tuple[int, int]:
     """Where the signature's hex string sits (between the two signed byte ranges)."""
     match = re.search(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", pdf)
@@ -274,8 +254,8 @@ def _signature_hex(pdf: bytes) -> tuple[int, int]:
     return int(match.group(2)), int(match.group(3))
 
 
-def test_verify_never_passes_a_changed_file(signed_update: tuple[bytes, bytes]) -> None:
-    pdf, root = signed_update
+def test_verify_never_passes_a_changed_file(signed_update: SignedUpdate) -> None:
+    pdf, root = signed_update.pdf, signed_update.root_pem.read_bytes()
     hole = _signature_hex(pdf)
 
     @given(edits=st.lists(st.tuples(st.integers(0, len(pdf) - 1), st.integers(1, 255)), min_size=1, max_size=4),
@@ -303,10 +283,12 @@ def test_verify_never_passes_a_changed_file(signed_update: tuple[bytes, bytes]) 
     attempt()
 
 
-def test_verify_of_random_bytes_is_a_clear_no(signed_update: tuple[bytes, bytes]) -> None:
+def test_verify_of_random_bytes_is_a_clear_no(signed_update: SignedUpdate) -> None:
+    root = signed_update.root_pem.read_bytes()
+
     @given(data=st.one_of(st.binary(max_size=2000), st.builds(lambda b: b"%PDF-1.7\n" + b, st.binary(max_size=2000))))
     def attempt(data: bytes) -> None:
-        report = verify_pdf(data, [signed_update[1]])
+        report = verify_pdf(data, [root])
         held = not report.ok and bool(report.message)
         TALLY.record(SUITE, "verify (not a PDF)", held)
         assert held
@@ -346,7 +328,7 @@ def _live_cells_csv(data: bytes) -> list[str]:
 
 
 def test_no_export_carries_a_live_formula(demo_store: Store, tmp_path: Path) -> None:
-    @settings(max_examples=scale(6, 120))
+    @settings(max_examples=scale(4, 120))
     @given(texts=st.lists(RISKY, min_size=6, max_size=6))
     def attempt(texts: list[str]) -> None:
         with demo_store.session() as session:

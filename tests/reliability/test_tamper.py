@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 from cryptography import x509
 from cryptography.x509.oid import NameOID
-from harness import PASSPHRASE, TALLY, file_digests, fingerprint
+from harness import PASSPHRASE, TALLY, SignedUpdate, file_digests, fingerprint
 from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
@@ -141,28 +141,6 @@ def test_an_untouched_backup_restores(backup_bytes: bytes, tmp_path: Path, capsy
 
 
 # ---------------------------------------------------------------- signed PDFs
-
-
-@dataclass(frozen=True)
-class Signed:
-    pdf: bytes
-    root_pem: Path
-
-
-@pytest.fixture(scope="module")
-def signed(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Signed:
-    folder = tmp_path_factory.mktemp("signed")
-    store = folder / "demo.pathways"
-    shutil.copyfile(demo_template, store)
-    secret = folder / "passphrase.txt"
-    secret.write_text(PASSPHRASE, encoding="utf-8")
-    out = folder / "update.pdf"
-    assert main(["update-pdf", str(store), "--plan", "Durham", "--period", "2015/16 Q3", "--out", str(out),
-                 "--passphrase-file", str(secret)]) == 0
-    assert main(["trust-bundle", str(store), "--out", str(folder / "trust"), "--partnership", "Durham",
-                 "--passphrase-file", str(secret)]) == 0
-    (root,) = (folder / "trust").glob("*.pem")
-    return Signed(out.read_bytes(), root)
 
 
 def _byte_range(pdf: bytes) -> tuple[int, int, int, int]:
@@ -290,15 +268,15 @@ REFUSALS = ("MODIFIED:", "NOT SIGNED:", "signature intact but signer not trusted
 
 
 @pytest.mark.parametrize("kind", PDF_MANIPULATIONS)
-def test_a_tampered_signed_pdf_fails_verification(kind: str, signed: Signed, tmp_path: Path,
+def test_a_tampered_signed_pdf_fails_verification(kind: str, signed_update: SignedUpdate, tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "received"
     folder.mkdir()
     pdf = folder / "update.pdf"
-    pdf.write_bytes(PDF_MANIPULATIONS[kind](signed.pdf, signed.root_pem))
-    assert pdf.read_bytes() != signed.pdf
+    pdf.write_bytes(PDF_MANIPULATIONS[kind](signed_update.pdf, signed_update.root_pem))
+    assert pdf.read_bytes() != signed_update.pdf
     before = file_digests(folder)
-    code, out, err = _run(capsys, "verify", pdf, "--trust", signed.root_pem)
+    code, out, err = _run(capsys, "verify", pdf, "--trust", signed_update.root_pem)
     verdict = out.splitlines()[0] if out else ""
     held = (code == 1 and verdict.startswith(REFUSALS) and "OK:" not in out and _no_traceback(out, err)
             and file_digests(folder) == before)
@@ -306,10 +284,11 @@ def test_a_tampered_signed_pdf_fails_verification(kind: str, signed: Signed, tmp
     assert held, (code, out, err)
 
 
-def test_the_untouched_signed_pdf_verifies(signed: Signed, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_untouched_signed_pdf_verifies(signed_update: SignedUpdate, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
     pdf = tmp_path / "update.pdf"
-    pdf.write_bytes(signed.pdf)
-    code, out, _ = _run(capsys, "verify", pdf, "--trust", signed.root_pem)
+    pdf.write_bytes(signed_update.pdf)
+    code, out, _ = _run(capsys, "verify", pdf, "--trust", signed_update.root_pem)
     assert code == 0 and out.startswith("OK: intact, trusted")
 
 
