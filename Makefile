@@ -4,7 +4,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: bootstrap run test lint typecheck pytest bench bundle test-bundle clean screenshots
+.PHONY: bootstrap run test lint typecheck pytest bench bundle test-bundle clean screenshots soak
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -22,6 +22,11 @@ pytest: bootstrap
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -m "not slow" -p no:cacheprovider
 
 test: lint typecheck pytest
+
+# The reliability suites at length (crash: 8 kills per write command, fuzz: 600 inputs per target, ...); figures
+# at the end. PATHWAYS_SEED=N repeats a run exactly. See docs/reliability.md.
+soak: bootstrap
+	PATHWAYS_SOAK=1 QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -p no:cacheprovider tests/reliability
 
 bench: bootstrap
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.run_all
