@@ -23,7 +23,7 @@ pytest: bootstrap
 
 test: lint typecheck pytest
 
-# The reliability suites at length (crash: 8 kills per write command, fuzz: 600 inputs per target, ...); figures
+# The reliability suites at length (crash: 8 kills per write command, fuzz: 300 inputs per target, ...); figures
 # at the end. PATHWAYS_SEED=N repeats a run exactly. See docs/reliability.md.
 soak: bootstrap
 	PATHWAYS_SOAK=1 QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -p no:cacheprovider tests/reliability

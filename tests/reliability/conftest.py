@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 from desktop.cli import main
 
 settings.register_profile(
-    "reliability", max_examples=600 if SOAK else 15, deadline=None, derandomize=not SOAK, database=None,
+    "reliability", max_examples=300 if SOAK else 15, deadline=None, derandomize=not SOAK, database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 

@@ -328,7 +328,7 @@ def _live_cells_csv(data: bytes) -> list[str]:
 
 
 def test_no_export_carries_a_live_formula(demo_store: Store, tmp_path: Path) -> None:
-    @settings(max_examples=scale(4, 120))
+    @settings(max_examples=scale(4, 40))
     @given(texts=st.lists(RISKY, min_size=6, max_size=6))
     def attempt(texts: list[str]) -> None:
         with demo_store.session() as session:
