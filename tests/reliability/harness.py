@@ -101,11 +101,6 @@ class Outcome:
     out: str
     err: str
 
-    @property
-    def one_clear_line(self) -> bool:
-        """What every refusal must look like: one line on stderr, no traceback, a non-zero exit."""
-        return self.code != 0 and self.err.count("\n") == 1 and "Traceback" not in self.err + self.out
-
 
 def run_cli(args: Sequence[object], env: Mapping[str, str], cwd: Path | None = None, timeout: float = 300) -> Outcome:
     proc = subprocess.run(command(args), env=dict(env), cwd=cwd, capture_output=True, text=True, timeout=timeout)

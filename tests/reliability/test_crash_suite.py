@@ -1,9 +1,9 @@
 """Crash suite: the real write commands, SIGKILLed at seeded random points, never cost a committed update.
 
 Each trial copies a prepared demo store, starts one write command of the real CLI (`python -m desktop ...`) in a
-subprocess and kills it with SIGKILL (no clean-up code runs, as with a flat battery or a force-quit). Half the kills
-land anywhere in the run, half while the command is writing (after the first byte reaches the store's WAL or the
-backup file). After each kill:
+subprocess and kills it with SIGKILL (no clean-up code runs, as with a flat battery or a force-quit). Under
+`make test` every kill lands while the command works with its store (timed from the moment it opens it, or starts
+the backup file); under `make soak` a quarter land anywhere from the start instead. After each kill:
 
 * the store opens with the same passphrase (change-passphrase: with exactly one of the old and the new);
 * `pathways check` passes (cipher, every page's HMAC, integrity, audit chain, snapshot chain);
