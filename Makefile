@@ -4,7 +4,8 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: bootstrap run test lint typecheck pytest bench bundle test-bundle clean screenshots test-server bench-server
+.PHONY: bootstrap run test lint typecheck pytest bench bundle test-bundle clean screenshots test-server bench-server \
+	soak
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -37,6 +38,11 @@ test-server:
 bench-server:
 	@PATHWAYS_WITH_SERVER=1 bash scripts/bootstrap.sh
 	$(PY) -m bench.server_writers
+
+# The reliability suites at length (crash: 8 kills per write command, fuzz: 300 inputs per target, ...); figures
+# at the end. PATHWAYS_SEED=N repeats a run exactly. See docs/reliability.md.
+soak: bootstrap
+	PATHWAYS_SOAK=1 QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -p no:cacheprovider tests/reliability
 
 bench: bootstrap
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.run_all

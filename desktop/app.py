@@ -205,6 +205,9 @@ def run(store_path: Path | None, *, exit_when_shown: bool = False, server: str |
         print(HEADLESS_HELP, file=sys.stderr, end="")
         return 1
     _install_excepthook()
+    # Every file the app writes (exports, backups, trust bundles, settings, logs) is its owner's alone, whatever the
+    # session's umask: the command line does the same (desktop/cli).
+    os.umask(0o077)
     paths.config_dir()
     _setup_logging()
     log.info("starting Pathways %s", __version__)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -75,7 +76,16 @@ def wants_window(argv: Sequence[str]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    # Every file Pathways writes (exports, forms, backups, trust bundles) is for this user only, whatever the
+    # session's umask; restored on the way out for callers that run commands in-process (tests, automation).
+    old_umask = os.umask(0o077)
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    finally:
+        os.umask(old_umask)
+
+
+def _main(argv: list[str]) -> int:
     if wants_window(argv):
         return _launch_gui(argv)
     parser = build_parser()

@@ -54,7 +54,7 @@ def cmd_close_quarter(args: argparse.Namespace) -> int:
             return period.label, snapshot.sha256
 
         label, digest = run_serializable(store, close)
-    print(f"Closed {label}; snapshot SHA-256 {digest}")
+    print(f"Closed {label}; snapshot SHA-256 {digest}, chained to the plan's earlier quarters.")
     return 0
 
 
@@ -97,10 +97,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_store_argument(p)
     p.set_defaults(func=cmd_server_check)
 
-    p = sub.add_parser("close-quarter", help="close a quarter: freeze its snapshot (one serialisable transaction)")
+    p = sub.add_parser("close-quarter", help="close a quarter: freeze its snapshot and lock its updates (one "
+                       "serialisable transaction, on a file or a server)")
     add_store_argument(p)
-    p.add_argument("--plan", required=True, metavar="P")
-    p.add_argument("--period", required=True, metavar="Q")
+    p.add_argument("--plan", required=True, metavar="P", help="plan id or a unique part of its title")
+    p.add_argument("--period", default="current", metavar="Q",
+                   help="the quarter to close (default: current, the earliest open one)")
     p.set_defaults(func=cmd_close_quarter)
 
     p = sub.add_parser("server-setup", help="create a partnership's database on a PostgreSQL server")

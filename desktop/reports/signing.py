@@ -17,15 +17,17 @@ from dataclasses import dataclass, field
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.content import PdfContent
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import AxisAlignment, BoxConstraints, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.reader import HistoricalResolver, PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
@@ -262,7 +264,7 @@ def verify_pdf(pdf: bytes, trust_roots: Sequence[bytes] | None = None) -> Verifi
 
     intact = bool(status.intact and status.valid)
     trusted = bool(status.trusted)
-    modified = _modified_after(status) or len(signatures) > 1
+    modified = _modified_after(status) or len(signatures) > 1 or _metadata_changed(reader, embedded)
     cert = status.signing_cert
     when = embedded.self_reported_timestamp or status.signer_reported_dt
     report = VerificationReport(
@@ -291,6 +293,30 @@ def _modified_after(status: PdfSignatureStatus) -> bool:
         return False
     level = status.modification_level
     return level is None or level.name != "LTA_UPDATES"
+
+
+def _metadata_changed(reader: PdfFileReader, embedded: EmbeddedPdfSignature) -> bool:
+    """True when the document properties (/Info) or the XMP metadata differ from the signed revision's.
+
+    pyHanko counts a metadata-only incremental update as signature maintenance (LTA_UPDATES), but a recipient who
+    sees another Title or Author in the document's properties is shown something the signer did not sign.
+    """
+    try:
+        signed = reader.get_historical_resolver(embedded.signed_revision)
+        return _metadata(signed) != _metadata(reader)
+    except Exception:  # noqa: BLE001 — metadata that cannot be compared is not the metadata that was signed
+        return True
+
+
+def _metadata(revision: PdfFileReader | HistoricalResolver) -> tuple[str, bytes]:
+    """The /Info entries and the XMP packet as ``revision`` has them (objects resolved in that revision)."""
+    info_ref = revision.trailer_view.raw_get("/Info") if "/Info" in revision.trailer_view else None
+    info = revision.get_object(info_ref.reference) if isinstance(info_ref, generic.IndirectObject) else info_ref
+    entries = sorted((str(k), str(v)) for k, v in info.items()) if isinstance(info, dict) else []
+    xmp_ref = revision.root.raw_get("/Metadata") if "/Metadata" in revision.root else None
+    xmp = revision.get_object(xmp_ref.reference) if isinstance(xmp_ref, generic.IndirectObject) else xmp_ref
+    data = xmp.data if isinstance(xmp, generic.StreamObject) else b""
+    return repr(entries), data
 
 
 def _with_message(r: VerificationReport, *, has_roots: bool) -> VerificationReport:

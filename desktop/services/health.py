@@ -32,7 +32,7 @@ def check_store(path: Path, passphrase: str) -> CheckReport:
     """Read-only: opens without migrating, reports every problem found, changes nothing."""
     report = CheckReport(str(path))
     try:
-        store = Store.open(path, passphrase, migrate=False)
+        store = Store.open(path, passphrase, read_only=True)
     except StoreDamaged as exc:
         report.items.append(CheckItem("integrity", False, str(exc)))
         return report

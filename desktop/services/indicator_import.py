@@ -125,21 +125,36 @@ def _cells_csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-        yield number, list(row)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error:
+        raise ImportProblems(path.name, ["it is not a readable CSV file"]) from None
+    yield from enumerate(rows, start=1)
 
 
 def _cells_xlsx(path: Path) -> Iterator[tuple[int, list[Any]]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    unreadable = ImportProblems(path.name, ["it is not a readable XLSX workbook"])
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ImportProblems(path.name, ["it is not a readable XLSX workbook"]) from None
+        raise unreadable from None
+    except Exception:  # noqa: BLE001 — a damaged workbook fails deep inside openpyxl (XML, zlib, …) in many ways
+        raise unreadable from None
     try:
         sheet = book[SHEET_NAME] if SHEET_NAME in book.sheetnames else book.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        rows = sheet.iter_rows(values_only=True)
+        number = 0
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception:  # noqa: BLE001 — read-only sheets parse as they go: damage shows up mid-sheet
+                raise unreadable from None
+            number += 1
             yield number, list(row)
     finally:
         book.close()

@@ -443,6 +443,13 @@ def review_return(session: Session, path: Path, *, plan: Plan | None = None,
         review.problem = "The lead officer this form was issued to is no longer in the store."
         return review
     sch = scheme(form_plan.rag_scheme)
+    issued_rows = {row for row, _, _ in rows}
+    for row in range(HEADER_ROW + 1, ws.max_row + 1):
+        # A row typed below the issued ones (another officer's action, say) would otherwise be skipped in silence.
+        if row not in issued_rows and any(_cell_text(ws.cell(row, c).value) for c in range(1, len(FORM_COLUMNS) + 1)):
+            review.problem = (f"A row has been added to the form (row {row}), so it cannot be trusted; send the lead "
+                              "officer a new form.")
+            return review
     for row, action_id, code in rows:
         if _cell_text(ws.cell(row, COL_CODE).value) != code:
             review.problem = (f"The rows of the form have been changed (row {row}), so it cannot be trusted; send "

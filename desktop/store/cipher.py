@@ -82,10 +82,15 @@ def sniff(path: Path) -> None:
         raise StoreDamaged(f"{path.name} is damaged: its size is not a whole number of pages (truncated?).")
 
 
-def connect(path: Path, passphrase: str, *, create: bool = False, key: bytes | None = None) -> Connection:
+def connect(
+    path: Path, passphrase: str, *, create: bool = False, key: bytes | None = None, read_only: bool = False
+) -> Connection:
     """Open and key a connection; verify the key by reading the schema. Never writes with a wrong key.
 
-    ``key``: the key already derived from ``passphrase`` (keys.py), used instead of it."""
+    ``key``: the key already derived from ``passphrase`` (keys.py), used instead of it. ``read_only`` leaves the
+    file's journal mode as it is: switching a backup (written in rollback mode) to WAL rewrites its header, so a
+    backup that is only read (restore, check) would otherwise change, even a tampered one.
+    """
     if not create:
         sniff(path)
     quote_key(passphrase)  # refuses an empty passphrase or a NUL however the store is keyed
@@ -105,6 +110,8 @@ def connect(path: Path, passphrase: str, *, create: bool = False, key: bytes | N
         # 32 MB page cache (default 2 MB of pages): large imports and 10,000-action plans stay in memory, where
         # pages are already decrypted.
         conn.execute("PRAGMA cache_size = -32000")
+        if read_only:
+            return conn
         conn.execute("PRAGMA journal_mode = WAL")
         # FULL: a laptop that loses power mid-quarter keeps every update the user saw saved.
         conn.execute("PRAGMA synchronous = FULL")

@@ -77,23 +77,28 @@ class Store:
         return store
 
     @classmethod
-    def open(cls, path: Path | str, passphrase: str, *, migrate: bool = True, check_later: bool = False) -> Store:
+    def open(
+        cls, path: Path | str, passphrase: str, *, migrate: bool = True, check_later: bool = False,
+        read_only: bool = False,
+    ) -> Store:
         """Unlock ``path``. The whole-file integrity check runs first; or, with ``check_later`` (the desktop, to
         show the plan sooner), when :meth:`start_integrity_check` is called after the first reads. Writes wait for
-        it (starting it if need be) and are refused, saying why, if it fails."""
+        it (starting it if need be) and are refused, saying why, if it fails. ``read_only``: for reading a file
+        that must not change (a backup being restored, a store being checked); implies no migration."""
         path = Path(path)
         if not path.is_file():
             raise StoreNotFound(f"No store at {path}.")
+        migrate = migrate and not read_only
         # Derived while the passphrase was typed, if it was. Otherwise SQLCipher derives it (its own derivation is
         # the quickest), and the later whole-file check derives it again, in the background after the first reads.
         key = keys.primer.take(path, passphrase)
         try:
-            conn = cipher.connect(path, passphrase, key=key)
+            conn = cipher.connect(path, passphrase, key=key, read_only=read_only)
         except WrongPassphrase:
             if key is None:
                 raise
             key = None  # a store made with other key-derivation settings: its passphrase decides
-            conn = cipher.connect(path, passphrase)
+            conn = cipher.connect(path, passphrase, read_only=read_only)
         check = None
         try:
             if check_later:
@@ -247,13 +252,17 @@ class Store:
             raise StoreExists(f"{dest.name} already exists; backups never overwrite a file.")
         conn = self._require()
         self._require_intact()
+        # Written under a hidden name and moved into place whole: a process killed mid-copy (flat battery) leaves
+        # no half-written file under the name the user chose, only an encrypted partial one beside it.
+        partial = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.partial")
         old_umask = os.umask(0o077)
         try:
-            cipher.export_copy(conn, dest, passphrase)
-        except BaseException:
-            dest.unlink(missing_ok=True)
-            raise
+            cipher.export_copy(conn, partial, passphrase)
+            with partial.open("rb") as fh:
+                os.fsync(fh.fileno())
+            _move_into_place(partial, dest)
         finally:
+            partial.unlink(missing_ok=True)
             os.umask(old_umask)
         return dest
 
@@ -273,12 +282,24 @@ def damage_message(path: Path, problems: list[str], *, refused: bool = False) ->
     return f"{found}; restore it from a backup."
 
 
+def _move_into_place(source: Path, dest: Path) -> None:
+    """Give ``source`` the name ``dest`` in one step, refusing (never overwriting) a file that appeared meanwhile."""
+    try:
+        os.link(source, dest)  # atomic, and fails if dest exists
+    except FileExistsError:
+        raise StoreExists(f"{dest.name} already exists; backups never overwrite a file.") from None
+    except OSError:  # a file system without hard links (FAT): rename, after checking again
+        if dest.exists():
+            raise StoreExists(f"{dest.name} already exists; backups never overwrite a file.") from None
+        os.replace(source, dest)
+
+
 def restore(backup: Path | str, backup_passphrase: str, dest: Path | str, new_passphrase: str | None = None) -> Path:
     """Restore a backup to a *new* file (never over an existing one), keyed with ``new_passphrase`` or the backup's."""
     dest = Path(dest)
     if dest.exists():
         raise StoreExists(f"{dest.name} already exists; restore to a new file name.")
-    with Store.open(backup, backup_passphrase, migrate=False) as source:
+    with Store.open(backup, backup_passphrase, read_only=True) as source:
         source.backup(dest, new_passphrase or backup_passphrase)
     with Store.open(dest, new_passphrase or backup_passphrase):
         pass

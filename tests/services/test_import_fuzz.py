@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -16,7 +17,7 @@ from sqlalchemy import func, select
 from desktop.models import Action, AuditEvent, Objective, Organisation, Partnership, Person, Plan, Priority
 from desktop.services.actor import Actor
 from desktop.services.errors import ValidationError
-from desktop.services.importing import ImportOptions, apply_import, preview_import
+from desktop.services.importing import ImportOptions, ImportResult, apply_import, preview_import
 from desktop.services.importing.headings import KNOWN_HEADINGS
 from desktop.services.importing.reading import read_bytes
 from desktop.store import Store
@@ -61,23 +62,46 @@ def _csv(grid: list[list[object]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+COUNTED = (Partnership, Plan, Objective, Priority, Action, Person, Organisation, AuditEvent)
+
+
 def _counts(store: Store) -> tuple[int, ...]:
     with store.session() as s:
-        return tuple(s.scalar(select(func.count()).select_from(model)) or 0
-                     for model in (Partnership, Plan, Objective, Priority, Action, Person, Organisation, AuditEvent))
+        return tuple(s.scalar(select(func.count()).select_from(model)) or 0 for model in COUNTED)
 
 
-def _attempt(store: Store, data: bytes, name: str, options: ImportOptions | None = None) -> None:
+def _attempt(store: Store, data: bytes, name: str, options: ImportOptions | None = None) -> ImportResult | None:
+    """Either a clear refusal that wrote nothing, or an import that wrote exactly what it reported."""
     before = _counts(store)
     try:
         with store.session() as session:
             source = read_bytes(data, name)
             preview = preview_import(session, source, options=options)
             _ = [f.detail for f in preview.fates], preview.counts, preview.problems
+            result = apply_import(session, Actor(None, "Fuzzer"), preview)
+    except ValidationError as exc:
+        assert str(exc).strip(), "a refusal must say why"
+        assert _counts(store) == before, "a refused import wrote something"
+        return None
+    after = dict(zip(COUNTED, _counts(store), strict=True))
+    was = dict(zip(COUNTED, before, strict=True))
+    assert after[Objective] - was[Objective] == result.objectives
+    assert after[Priority] - was[Priority] == result.priorities
+    assert after[Action] - was[Action] == result.actions
+    assert after[Person] - was[Person] == result.people
+    assert after[Organisation] - was[Organisation] == result.organisations
+    assert after[Plan] - was[Plan] in (0, 1)
+    assert after[AuditEvent] > was[AuditEvent], "an import that wrote must be in the audit trail"
+    return result
+
+
+def _refused(store: Store, data: bytes, name: str) -> None:
+    before = _counts(store)
+    with pytest.raises(ValidationError):
+        with store.session() as session:
+            preview = preview_import(session, read_bytes(data, name))
             apply_import(session, Actor(None, "Fuzzer"), preview)
-    except ValidationError:
-        assert _counts(store) == before
-        return
+    assert _counts(store) == before
 
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -121,4 +145,13 @@ def test_a_workbook_that_is_a_zip_of_something_else(store: Store, tmp_path: Path
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr("xl/workbook.xml", "<not-a-workbook/>")
-    _attempt(store, buffer.getvalue(), "odd.xlsx")
+    _refused(store, buffer.getvalue(), "odd.xlsx")
+
+
+def test_a_good_workbook_imports_in_full(store: Store) -> None:
+    """The control for the fuzzers above: a plain plan is imported, and its counts are what the import says."""
+    grid = [["Priority", "Key Action", "Lead officer", "Status"],
+            ["1.1 Housing", "Create a Housing Liaison post", "Craig Thelwell (HBC)", "On track"],
+            ["1.2 Employment", "Change for Change", "Chair / Vice Chair", "Not started"]]
+    result = _attempt(store, _xlsx(grid, []), "plan.xlsx")
+    assert result is not None and result.actions == 2 and result.priorities == 2
