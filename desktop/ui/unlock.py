@@ -114,7 +114,7 @@ class UnlockScreen(QWidget):
                                        "administrator gave them")
         self.server_password = _password("server_password", "Your server password")
         self.server_password.setPlaceholderText("Your role's password (not needed if it is in ~/.pgpass)")
-        self.server_button = QPushButton("Connect to &server…")
+        self.server_button = QPushButton("Connect to se&rver…")
         self.server_button.setObjectName("connect_server")
         self.server_button.setAccessibleName("Connect to server")
         self.server_button.setCheckable(True)
@@ -378,7 +378,7 @@ class UnlockScreen(QWidget):
         self.pass_label.setText("&Data passphrase" if on else "&Passphrase")
         self.passphrase.setAccessibleName("The partnership's data passphrase" if on else "Passphrase")
         self.passphrase.setPlaceholderText("The partnership's data passphrase" if on else "The store's passphrase")
-        self.server_button.setText("Use a &file instead" if on else "Connect to &server…")
+        self.server_button.setText("Use a &file instead" if on else "Connect to se&rver…")
         self.server_button.setAccessibleName("Use a file instead" if on else "Connect to server")
         self.unlock_button.setText("&Connect" if on else "&Unlock")
         self.unlock_heading.setText("Connect to a server" if on else
