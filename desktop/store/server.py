@@ -56,6 +56,17 @@ def server_url(target: str | URL) -> URL:
     return url.set(drivername="postgresql+psycopg")
 
 
+def connection_address(address: str, password: str = "") -> str:
+    """What the unlock screen's server form hands to open_target: the typed address, checked, with the role's
+    password if one was typed (else it comes from the address, ~/.pgpass or PGPASSWORD)."""
+    url = server_url(address.strip())
+    if not url.username or not url.database:
+        raise StoreError("Give your role and the database in the address: postgresql://role@host/database.")
+    if password:
+        url = url.set(password=password)
+    return url.render_as_string(hide_password=False)
+
+
 def describe(url: URL) -> str:
     """The address without its password, for titles and messages."""
     return url.render_as_string(hide_password=True)

@@ -387,6 +387,7 @@ class MainWindow(QMainWindow):
         u = self.unlock
         u.unlock_requested.connect(self._on_unlock_requested)
         u.create_requested.connect(self._on_create_requested)
+        u.connect_requested.connect(self._on_connect_requested)
         u.choose_file_requested.connect(self._on_open_store)
         u.choose_new_file_requested.connect(self._on_choose_new_path)
         u.cancel_requested.connect(self.runner.cancel)
@@ -465,6 +466,7 @@ class MainWindow(QMainWindow):
             from desktop.store.server import display_name
 
             self._server = (Path(display_name(server)), server)
+            self.unlock.server_names.add(self._server[0])
             self.unlock.set_recent([], self._server[0])
         else:
             self.unlock.set_recent(self.settings.recent_stores(), store or self.settings.last_store())
@@ -479,6 +481,17 @@ class MainWindow(QMainWindow):
         self.workspace.open_store(target, secret, plan_id=resume.plan_id if resume else None,
                                   on_error=self._on_open_failed)
 
+    def _on_connect_requested(self, address: str, secret: str) -> None:
+        """The unlock screen's server form: connect as a `--server` start would (never a recent file)."""
+        from desktop.store.server import display_name
+
+        name = Path(display_name(address))
+        self._server = (name, address)
+        self.unlock.server_names.add(name)
+        resume = self._resume if self._resume and self._resume.path == name else None
+        self.workspace.open_store(address, secret, plan_id=resume.plan_id if resume else None,
+                                  on_error=self._on_open_failed)
+
     def _on_create_requested(self, path: Path, secret: str) -> None:
         self._resume = None
         self.workspace.open_store(path, secret, create=True, on_error=self._on_create_failed)
@@ -486,6 +499,8 @@ class MainWindow(QMainWindow):
     def _open_failure_text(self, exc: BaseException) -> str:
         if isinstance(exc, Cancelled):
             return "Cancelled; nothing was opened."
+        if isinstance(exc, WrongPassphrase) and self.unlock.server_mode:
+            return str(exc)  # "That is not the partnership's data passphrase; nothing was read."
         if isinstance(exc, WrongPassphrase):
             path = self.unlock.selected_store()
             name = path.name if path else "the store"

@@ -1,4 +1,5 @@
-"""The unlock screen: open a recent store or choose a file; or create a new store with a strong passphrase.
+"""The unlock screen: open a recent store or choose a file; connect to a shared server; or create a new store with
+a strong passphrase.
 
 The screen never opens a store itself: it asks (``unlock_requested``/``create_requested``) and shows the outcome.
 The passphrase leaves the field as soon as it is handed over, and the field is cleared after every attempt.
@@ -28,9 +29,14 @@ from PySide6.QtWidgets import (
 
 from desktop import __version__, paths
 from desktop.store import keys
+from desktop.store.errors import StoreError
 from desktop.store.passphrase import MIN_LENGTH, assess
 from desktop.ui.icons import icon
 from desktop.ui.widgets import add_shortcut, heading_label, plural, row_of
+
+FILE_FOOTER = "your data stays on this computer, encrypted (SQLCipher, AES-256)"
+SERVER_FOOTER = ("your data is kept on the partnership's server; offender identifiers are encrypted on this computer "
+                 "before they are sent")
 
 # Index 3 ("Almost there") is still refused, so only "Strong" is green.
 STRENGTH_COLOURS = ("#c0392b", "#d35400", "#b7950b", "#9a7d0a", "#1e6b33")
@@ -59,11 +65,13 @@ class UnlockScreen(QWidget):
         choose_file_requested(): the user wants to pick a store file (answer with :meth:`set_store`).
         choose_new_file_requested(): the user wants to pick where to create a store (answer with
             :meth:`set_new_path`).
+        connect_requested(str, str): connect to this server address (docs/server.md) with this data passphrase.
         cancel_requested(): stop the unlock in progress.
     """
 
     unlock_requested = Signal(object, str)
     create_requested = Signal(object, str)
+    connect_requested = Signal(str, str)
     choose_file_requested = Signal()
     choose_new_file_requested = Signal()
     cancel_requested = Signal()
@@ -96,6 +104,20 @@ class UnlockScreen(QWidget):
         store_row.addWidget(self.choose_button)
         self.passphrase = _password("passphrase", "Passphrase")
         self.passphrase.setPlaceholderText("The store's passphrase")
+        # ---- the server form (shown instead of the store row by "Connect to server…")
+        self.server_names: set[Path] = set()  # entries of the store list that name a server (`pathways --server`)
+        self.server_address = QLineEdit()
+        self.server_address.setObjectName("server_address")
+        self.server_address.setAccessibleName("Server address")
+        self.server_address.setPlaceholderText("postgresql://role@host/database")
+        self.server_address.setToolTip("Your own database role, the server and the partnership's database, as your "
+                                       "administrator gave them")
+        self.server_password = _password("server_password", "Your server password")
+        self.server_password.setPlaceholderText("Your role's password (not needed if it is in ~/.pgpass)")
+        self.server_button = QPushButton("Connect to se&rver…")
+        self.server_button.setObjectName("connect_server")
+        self.server_button.setAccessibleName("Connect to server")
+        self.server_button.setCheckable(True)
         self.message = QLabel()
         self.message.setObjectName("unlock_message")
         self.message.setWordWrap(True)
@@ -119,10 +141,17 @@ class UnlockScreen(QWidget):
         unlock_form.setVerticalSpacing(10)
         store_label = QLabel("&Store")
         store_label.setBuddy(self.store)
-        pass_label = QLabel("&Passphrase")
-        pass_label.setBuddy(self.passphrase)
+        self.pass_label = QLabel("&Passphrase")
+        self.pass_label.setBuddy(self.passphrase)
+        server_label = QLabel("Ser&ver")
+        server_label.setBuddy(self.server_address)
+        server_pass_label = QLabel("Your pass&word")
+        server_pass_label.setBuddy(self.server_password)
         unlock_form.addRow(store_label, store_row)
-        unlock_form.addRow(pass_label, self.passphrase)
+        unlock_form.addRow(server_label, self.server_address)
+        unlock_form.addRow(server_pass_label, self.server_password)
+        unlock_form.addRow(self.pass_label, self.passphrase)
+        self.unlock_form = unlock_form
         unlock_page = QWidget()
         unlock_layout = QVBoxLayout(unlock_page)
         unlock_layout.setContentsMargins(0, 0, 0, 0)
@@ -132,7 +161,7 @@ class UnlockScreen(QWidget):
         unlock_layout.addLayout(unlock_form)
         unlock_layout.addWidget(self.message)
         unlock_layout.addWidget(self.hint)
-        unlock_layout.addLayout(row_of(self.new_button, None, self.unlock_button))
+        unlock_layout.addLayout(row_of(self.new_button, self.server_button, None, self.unlock_button))
 
         # ---- create page
         self.new_path = QLineEdit()
@@ -231,8 +260,10 @@ class UnlockScreen(QWidget):
         card_layout.addWidget(line)
         card_layout.addWidget(self.pages)
         card_layout.addWidget(self.busy)
-        footer = QLabel(f"Pathways {__version__} · your data stays on this computer, encrypted (SQLCipher, AES-256)")
+        self.footer = footer = QLabel(f"Pathways {__version__} · {FILE_FOOTER}")
         footer.setObjectName("subtle")
+        footer.setAccessibleName("Where your data is kept")
+        footer.setWordWrap(True)
         footer.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         outer = QVBoxLayout(self)
@@ -257,12 +288,19 @@ class UnlockScreen(QWidget):
         self.repeat.returnPressed.connect(self._on_create_clicked)
         self.create_button.clicked.connect(self._on_create_clicked)
         self.cancel_button.clicked.connect(self.cancel_requested)
+        self.server_button.toggled.connect(self._on_server_toggled)
+        self.server_address.returnPressed.connect(self._on_unlock_clicked)
+        self.server_password.returnPressed.connect(self._on_unlock_clicked)
         self.store.currentIndexChanged.connect(self._on_store_changed)
         add_shortcut(self, QKeySequence.StandardKey.Open, self.choose_file_requested.emit)
         self.setTabOrder(self.store, self.choose_button)
-        self.setTabOrder(self.choose_button, self.passphrase)
+        self.setTabOrder(self.choose_button, self.server_address)
+        self.setTabOrder(self.server_address, self.server_password)
+        self.setTabOrder(self.server_password, self.passphrase)
         self.setTabOrder(self.passphrase, self.unlock_button)
         self.setTabOrder(self.unlock_button, self.new_button)
+        self.setTabOrder(self.new_button, self.server_button)
+        self._set_server_form(False)
 
     # ---- the store list
 
@@ -304,11 +342,63 @@ class UnlockScreen(QWidget):
         else:
             self.hint.setText("")
         self.hint.setVisible(demo)
+        self._set_footer(path in self.server_names)
+
+    # ---- the server form
+
+    @property
+    def server_mode(self) -> bool:
+        """True while the server form (address, password, data passphrase) is shown instead of the store list."""
+        return self.server_button.isChecked()
+
+    def show_server(self, address: str = "", password: str = "", note: str = "") -> None:
+        """The server form, filled in (after a lock, say), with the data passphrase to type."""
+        self.pages.setCurrentIndex(0)
+        if address:
+            self.server_address.setText(address)
+        self.server_password.setText(password)
+        self.server_button.setChecked(True)
+        self._set_server_form(True)
+        if note:
+            self.show_message(note, calm=True)
+        self.passphrase.setFocus()
+
+    def _on_server_toggled(self, on: bool) -> None:
+        self._set_server_form(on)
+        self.message.hide()
+        self.passphrase.clear()
+        (self.server_address if on and not self.server_address.text() else
+         self.passphrase if self.store.count() or on else self.choose_button).setFocus()
+
+    def _set_server_form(self, on: bool) -> None:
+        form = self.unlock_form
+        form.setRowVisible(0, not on)
+        form.setRowVisible(1, on)
+        form.setRowVisible(2, on)
+        self.pass_label.setText("&Data passphrase" if on else "&Passphrase")
+        self.passphrase.setAccessibleName("The partnership's data passphrase" if on else "Passphrase")
+        self.passphrase.setPlaceholderText("The partnership's data passphrase" if on else "The store's passphrase")
+        self.server_button.setText("Use a &file instead" if on else "Connect to se&rver…")
+        self.server_button.setAccessibleName("Use a file instead" if on else "Connect to server")
+        self.unlock_button.setText("&Connect" if on else "&Unlock")
+        self.unlock_heading.setText("Connect to a server" if on else
+                                    "Unlock a store" if self.store.count() else "Open a store")
+        if on:
+            self.hint.hide()
+            keys.primer.clear()
+            self._set_footer(True)
+        else:
+            self.server_password.clear()
+            self._on_store_changed()
+
+    def _set_footer(self, server: bool) -> None:
+        self.footer.setText(f"Pathways {__version__} · {SERVER_FOOTER if server else FILE_FOOTER}")
 
     # ---- pages and messages
 
     def show_unlock(self, note: str = "") -> None:
         self.pages.setCurrentIndex(0)
+        self.server_button.setChecked(False)
         self.unlock_heading.setText("Unlock a store" if self.store.count() else "Open a store")
         if note:
             self.show_message(note, calm=True)
@@ -318,6 +408,7 @@ class UnlockScreen(QWidget):
         (self.passphrase if self.store.count() else self.choose_button).setFocus()
 
     def show_locked(self, path: Path, minutes: int | None) -> None:
+        self.server_button.setChecked(False)
         self.set_store(path)
         self.unlock_heading.setText("Locked")
         why = f" after {plural(minutes, 'minute')} without activity" if minutes else ""
@@ -373,6 +464,9 @@ class UnlockScreen(QWidget):
     # ---- actions
 
     def _on_unlock_clicked(self) -> None:
+        if self.server_mode:
+            self._on_connect_clicked()
+            return
         path = self.selected_store()
         secret = self.passphrase.text()
         self.passphrase.clear()
@@ -387,11 +481,30 @@ class UnlockScreen(QWidget):
         self.set_busy(True, f"Unlocking {path.name}…")
         self.unlock_requested.emit(path, secret)
 
+    def _on_connect_clicked(self) -> None:
+        from desktop.store.server import connection_address, display_name  # server modules load only when used
+
+        secret = self.passphrase.text()
+        self.passphrase.clear()
+        try:
+            address = connection_address(self.server_address.text(), self.server_password.text())
+        except StoreError as exc:
+            self.show_message(str(exc))
+            self.server_address.setFocus()
+            return
+        if not secret:
+            self.show_message("Enter the partnership's data passphrase.")
+            self.passphrase.setFocus()
+            return
+        self.message.hide()
+        self.set_busy(True, f"Connecting to {display_name(address)}…")
+        self.connect_requested.emit(address, secret)
+
     def _prime_key(self, text: str) -> None:
         """Derive the key for what is typed so far on a background thread, so Enter finds it ready (keys.py).
         Store.open takes the key; an unused one is forgotten on the next keystroke or on leaving for "new store"."""
         path = self.selected_store()
-        if text and path is not None:
+        if text and path is not None and not self.server_mode and path not in self.server_names:
             keys.primer.prime(path, text)
 
     def _on_new_pass_changed(self, text: str) -> None:

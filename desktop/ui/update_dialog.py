@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 
 from desktop.models import Action, Person, ReportingPeriod
-from desktop.services.errors import PathwaysError, ValidationError
+from desktop.services.concurrency import TheirUpdate
+from desktop.services.errors import ActionChangedElsewhere, PathwaysError, ValidationError
 from desktop.services.rag import RagScheme, RagStatus
 from desktop.services.readmodels import ActionDetail, HistoryEntry, PlanData, action_detail, awaiting_update
 from desktop.services.updates import Suggestion, record_update, suggest_rag
@@ -43,6 +45,8 @@ from desktop.ui.icons import icon
 from desktop.ui.rag_delegate import rag_icon, rag_pixmap
 from desktop.ui.widgets import FieldError, add_shortcut, fit_to_screen, heading_label
 from desktop.ui.workspace import Change, Workspace
+
+CONFLICT = "conflict"  # the field key save() reports when someone else recorded an update first
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,8 @@ class UpdateController:
         self.queue: list[int] = []
         self.position = 0
         self.detail: ActionDetail | None = None
+        self.version: int | None = None  # the action's version when its form was shown (services/concurrency.py)
+        self.theirs: TheirUpdate | None = None  # the update that got there first, after a conflict
 
     @property
     def data(self) -> PlanData:
@@ -110,6 +116,8 @@ class UpdateController:
     def load(self, action_id: int) -> ActionDetail:
         with self.workspace.session() as session:
             self.detail = action_detail(session, action_id)
+            self.version = session.scalar(select(Action.version).where(Action.id == action_id))
+        self.theirs = None
         return self.detail
 
     def suggest(self, percent: int | None) -> Suggestion:
@@ -139,7 +147,15 @@ class UpdateController:
                     session, self.workspace.actor, action, period, rag=values.rag, forecast_rag=values.forecast_rag,
                     percent_complete=values.percent_complete, commentary=values.commentary,
                     remedial_action=values.remedial_action, remedial_owner=owner, author=author,
+                    expected_version=self.version,
                 )
+        except ActionChangedElsewhere as exc:
+            # Nothing was saved. The next save is judged against what the user has now been shown.
+            self.theirs = exc.latest if isinstance(exc.latest, TheirUpdate) else None
+            with self.workspace.session() as session:
+                self.version = session.scalar(select(Action.version).where(Action.id == self.detail.id))
+            self.workspace.apply(Change(action_ids=frozenset({self.detail.id})))
+            return CONFLICT, str(exc)
         except ValidationError as exc:
             return exc.field or "", str(exc)
         except PathwaysError as exc:
@@ -274,6 +290,21 @@ class UpdateDialog(QDialog):
         last_row.addWidget(self.last_chip, 0, Qt.AlignmentFlag.AlignTop)
         last_row.addWidget(self.last, 1)
         card_layout.addLayout(last_row)
+        # After a conflict: the update someone else recorded first, beside the user's own (kept in the form below).
+        self.their_update = QLabel()
+        self.their_update.setObjectName("their_update")
+        self.their_update.setWordWrap(True)
+        self.their_update.setTextFormat(Qt.TextFormat.PlainText)
+        self.their_update.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.their_chip = QLabel()
+        self.theirs_card = QFrame()
+        self.theirs_card.setObjectName("card")
+        theirs_layout = QHBoxLayout(self.theirs_card)
+        theirs_layout.setContentsMargins(12, 10, 12, 10)
+        theirs_layout.setSpacing(8)
+        theirs_layout.addWidget(self.their_chip, 0, Qt.AlignmentFlag.AlignTop)
+        theirs_layout.addWidget(self.their_update, 1)
+        self.theirs_card.hide()
 
         self.rag = RagChooser()
         self.suggestion_chip = QLabel()
@@ -363,6 +394,7 @@ class UpdateDialog(QDialog):
         body_layout.setContentsMargins(0, 0, 6, 0)
         body_layout.setSpacing(10)
         body_layout.addWidget(card)
+        body_layout.addWidget(self.theirs_card)
         body_layout.addLayout(form)
         body_layout.addStretch(1)
         # The fields scroll when the screen is short (large text); the buttons always stay in view.
@@ -437,6 +469,7 @@ class UpdateDialog(QDialog):
         self.facts.setText(f"Lead: {leads} · Due: {due} · Status: {detail.status.label}")
         last = detail.history[0] if detail.history else None
         self._show_last(last, scheme)
+        self.theirs_card.hide()
 
         self.rag.set_scheme(scheme)
         self.forecast.clear()
@@ -482,6 +515,27 @@ class UpdateDialog(QDialog):
             words = words[:217] + "…"
         label = status.label if status else "No status"
         self.last.setText(f"Last update ({last.period}): {label}{pct}. {words}")
+
+    def _show_theirs(self, theirs: TheirUpdate | None) -> None:
+        """The update that was recorded while the user typed theirs: RAG, % complete, commentary, who and when."""
+        if theirs is None:
+            self.theirs_card.hide()
+            return
+        status = self.controller.scheme.find(theirs.rag)
+        self.their_chip.setPixmap(rag_pixmap(status, 18, self.devicePixelRatioF()))
+        people = {p.id: p.display_name for p in self.controller.data.people}
+        who = people.get(theirs.author_id, "someone else") if theirs.author_id is not None else "someone else"
+        when = theirs.recorded_at
+        if when.tzinfo is not None:
+            when = when.astimezone()
+        label = status.label if status else "No status"
+        pct = f" · {theirs.percent_complete}% complete" if theirs.percent_complete is not None else ""
+        words = " ".join(theirs.commentary.split()) or "(no commentary)"
+        text = (f"Their update, recorded by {who} at {when:%H:%M} on {format_date(when.date())}: {label}{pct}. "
+                f"{words}\nYours is below, not saved yet: review it against theirs, then save again.")
+        self.their_update.setText(text)
+        self.their_update.setAccessibleName(text)
+        self.theirs_card.show()
 
     # ---- reacting
 
@@ -532,6 +586,11 @@ class UpdateDialog(QDialog):
         self._clear_errors()
         action_id = self.controller.detail.id
         field, message = self.controller.save(self.values())
+        if field == CONFLICT:  # nothing saved; the user's text stays in the form beside theirs
+            self.general_error.show_message(message)
+            self._show_theirs(self.controller.theirs)
+            self.commentary.setFocus()
+            return
         if message:
             target = self.errors.get(field or "")
             (target or self.general_error).show_message(message)
