@@ -147,12 +147,12 @@ class FeatureViewHost(QStackedWidget):
 
 
 def meetings_view(window: MainWindow) -> FeatureViewHost:
-    from desktop.ui.meetings_view import MeetingsView
-
     context = window.context
     sessions = WorkspaceSessions(context.workspace)
 
     def build(_: int) -> QWidget:
+        from desktop.ui.meetings_view import MeetingsView  # loaded on first show: not before the first frame
+
         return MeetingsView(sessions, actor=lambda: context.actor, dialogs=context.dialogs, runner=context.runner)
 
     return FeatureViewHost(context.workspace, build, name="meetings_host", per_plan=False,
@@ -160,11 +160,11 @@ def meetings_view(window: MainWindow) -> FeatureViewHost:
 
 
 def indicators_view(window: MainWindow) -> FeatureViewHost:
-    from desktop.ui.indicators_view import IndicatorsView
-
     sessions = WorkspaceSessions(window.context.workspace)
 
     def build(plan_id: int) -> QWidget:
+        from desktop.ui.indicators_view import IndicatorsView  # loaded on first show
+
         # IndicatorsView only ever asks its store for session(); the workspace's sessions serialise that.
         return IndicatorsView(cast(Store, sessions), plan_id)
 
@@ -173,12 +173,12 @@ def indicators_view(window: MainWindow) -> FeatureViewHost:
 
 
 def profiles_view(window: MainWindow) -> FeatureViewHost:
-    from desktop.ui.profiles_view import ProfilesView
-
     context = window.context
     sessions = WorkspaceSessions(context.workspace)
 
     def build(plan_id: int) -> QWidget:
+        from desktop.ui.profiles_view import ProfilesView  # loaded on first show
+
         return ProfilesView(sessions, plan_id, dialogs=context.dialogs, actor=lambda: context.actor)
 
     return FeatureViewHost(context.workspace, build, name="profiles_host", per_plan=True,
@@ -212,11 +212,15 @@ def _verify_pdf(window: MainWindow) -> None:
     open_verify_dialog(window.workspace, window.dialogs, window)
 
 
+def _import_plan(window: MainWindow) -> None:
+    from desktop.ui.import_wizard import open_import_wizard  # the importer loads when first used
+
+    open_import_wizard(window)
+
+
 def install() -> None:
     """Register every feature handler and screen (call before the main window is built; calling again is harmless)."""
-    from desktop.ui import import_wizard
-
-    import_wizard.install()
+    features.register("import_plan", _import_plan)
     features.register("lead_returns", _lead_returns)
     features.register("export_update", _export_update)
     features.register("export_spreadsheet", _export_spreadsheet)
