@@ -92,7 +92,8 @@ def controls(root: QWidget) -> Iterator[QWidget]:
 
 def _where(widget: QWidget) -> str:
     window = widget.window()
-    chain, parent = [], widget.parentWidget()
+    chain: list[str] = []
+    parent = widget.parentWidget()
     while parent is not None and parent is not window and len(chain) < 4:
         chain.append(parent.objectName() or type(parent).__name__)
         parent = parent.parentWidget()
@@ -190,7 +191,7 @@ def _grab(widget: QWidget, focused: bool) -> bytes:
     else:
         widget.clearFocus()
     image = widget.grab().toImage()
-    return bytes(image.constBits())  # type: ignore[arg-type]
+    return bytes(image.constBits())
 
 
 @pytest.fixture
@@ -220,11 +221,11 @@ def test_focus_is_drawn_on_every_kind_of_control(app_style: None, demo_window: M
                 samples[kind] = widget
     assert {QPushButton, QToolButton, QLineEdit, QComboBox, QAbstractItemView} <= set(samples), samples
     undrawn = []
-    for kind, widget in samples.items():
+    for kind_of, widget in samples.items():
         before = _grab(widget, False)
         after = _grab(widget, True)
         if before == after:
-            undrawn.append(f"{kind.__name__} {widget.objectName()!r} on {_where(widget)}")
+            undrawn.append(f"{kind_of.__name__} {widget.objectName()!r} on {_where(widget)}")
         _grab(widget, False)
     w.action_editor.reject()
     assert not undrawn, "\n".join(undrawn)
