@@ -238,7 +238,8 @@ def test_focus_is_drawn_on_every_kind_of_control(app_style: None, demo_window: M
             kind = next((k for k in FOCUS_KINDS if isinstance(widget, k)), None)
             if kind is not None and kind not in samples:
                 samples[kind] = widget
-    assert {QPushButton, QToolButton, QLineEdit, QComboBox, QAbstractItemView} <= set(samples), samples
+    assert {QPushButton, QToolButton, QLineEdit, QComboBox, QAbstractItemView, QCheckBox,
+            QAbstractSpinBox} <= set(samples), samples
     undrawn = []
     for kind_of, widget in samples.items():
         before = _grab(widget, False)
