@@ -63,7 +63,7 @@ def _internal(widget: QWidget) -> str:
     if type(widget).__name__ == "QComboBoxListView" or type(widget).__name__ == "QComboBoxPrivateContainer":
         return "a combo box's private popup: the combo box carries the name"
     if isinstance(widget, QToolButton) and isinstance(parent, QLineEdit):
-        return "a line edit's clear button: Qt's own, not in the Tab order (Escape or select-all clears)"
+        return "a line edit's clear button: Qt's own, not in the Tab order (deleting the text does the same)"
     if isinstance(parent, QAbstractScrollArea) and widget is parent.viewport():
         return "a scroll area's viewport: the scroll area (table, chart, preview) carries the name"
     if isinstance(widget, QHeaderView) and isinstance(parent, QAbstractItemView):
