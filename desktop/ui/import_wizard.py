@@ -418,6 +418,7 @@ class FilePage(_Page):
                          "last step.")
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("path")
+        self.path_edit.setAccessibleName("Spreadsheet file")
         self.path_edit.setReadOnly(True)
         self.browse = QPushButton("&Browse…")
         self.browse.setObjectName("browse")

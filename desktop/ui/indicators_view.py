@@ -562,6 +562,7 @@ class IndicatorsView(QWidget):
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter by code, name or area")
         self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setAccessibleName("Filter indicators")
         self.filter_edit.setMaximumWidth(320)
         self.attention_box = QCheckBox("Needs attention only")
         self.attention_box.setToolTip("Red or Amber, getting worse, or with figures missing")
@@ -570,6 +571,7 @@ class IndicatorsView(QWidget):
         self.proxy = IndicatorFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
+        self.table.setAccessibleName("Indicators")
         self.table.setModel(self.proxy)
         # Unsorted until the user clicks a header: the plan's own order of indicators.
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -587,6 +589,7 @@ class IndicatorsView(QWidget):
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
 
         self.chart = IndicatorTrendChart()
+        self.chart.setAccessibleName("Trend of the selected indicator")
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.RichText)
@@ -594,6 +597,7 @@ class IndicatorsView(QWidget):
         self.details.setContentsMargins(8, 6, 8, 6)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         details_scroll = QScrollArea()
+        details_scroll.setAccessibleName("Indicator details")
         details_scroll.setWidgetResizable(True)
         details_scroll.setWidget(self.details)
         details_scroll.setMinimumWidth(300)

@@ -137,6 +137,7 @@ class PeopleView(QWidget):
         org_page = page_of(row_of(self.add_org, self.edit_org, None), self.org_table, top=8, stretch_last=True)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("people_tabs")
+        self.tabs.setAccessibleName("People and organisations")
         self.tabs.addTab(people_page, icon("people"), "&People")
         self.tabs.addTab(org_page, icon("organisation"), "Or&ganisations")
 

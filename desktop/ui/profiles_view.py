@@ -674,6 +674,7 @@ class ProfilesView(QWidget):
         self.grid.setColumnStretch(1, 1)
         self.grid.setHorizontalSpacing(24)
         self.scroll_area = _named(QScrollArea(), "preview_scroll")
+        self.scroll_area.setAccessibleName("Published appendix preview")
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setWidget(self.grid_host)
 

@@ -158,6 +158,7 @@ class ReturnsDialog(TaskDialog):
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("returns_tabs")
+        self.tabs.setAccessibleName("Returns steps")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self._make_tab(), "1. Make return forms")
         self.tabs.addTab(self._read_tab(), "2. Read completed forms")

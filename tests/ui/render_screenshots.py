@@ -108,6 +108,15 @@ def _render(app: object, tmp: Path, out: Path, scale: float) -> list[Path]:
     window.plan_view.select_action(red.id)
     made.append(shoot(window, "main-window.png"))
 
+    # keyboard focus as a Tab user sees it: the filter bar with its status filter focused (issue #16)
+    window.activateWindow()
+    window.setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, True)
+    rag_filter = window.plan_view.filters.findChild(QWidget, "filter_rag")
+    assert rag_filter is not None
+    rag_filter.setFocus(Qt.FocusReason.TabFocusReason)
+    made.append(shoot(window.plan_view.filters, "focus-visible.png"))
+    rag_filter.clearFocus()
+
     window.edit_action(red.id)
     assert window.action_editor is not None
     window.action_editor.resize(min(1180, width - 60), min(790, height - 70))
