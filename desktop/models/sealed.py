@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, cast
 
 from sqlalchemy import Date, Dialect, LargeBinary, String, Text
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 SEALER_ATTRIBUTE = "pathways_sealer"
 CLEAR_DIALECTS = frozenset({"sqlite"})
+_T = TypeVar("_T")
 
 
 class Sealer(Protocol):
@@ -36,7 +37,37 @@ def _sealer(dialect: Dialect) -> Sealer:
     return sealer
 
 
-class SealedText(TypeDecorator[str]):
+class _Sealed(TypeDecorator[_T]):
+    """What every sealed type shares: its plain type in the encrypted file, sealed text on a server. Subclasses say
+    what the plain type is and how a value becomes text and back."""
+
+    cache_ok = True
+    purpose: str
+
+    def _clear_type(self) -> TypeEngine[Any]:
+        raise NotImplementedError
+
+    def _to_text(self, value: _T) -> str:
+        raise NotImplementedError
+
+    def _from_text(self, text: str) -> _T:
+        raise NotImplementedError
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        return dialect.type_descriptor(self._clear_type() if dialect.name in CLEAR_DIALECTS else Text())
+
+    def process_bind_param(self, value: _T | None, dialect: Dialect) -> Any:
+        if value is None or dialect.name in CLEAR_DIALECTS:
+            return value
+        return _sealer(dialect).seal(self._to_text(value), self.purpose)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> _T | None:
+        if value is None or dialect.name in CLEAR_DIALECTS:
+            return cast("_T | None", value)
+        return self._from_text(_sealer(dialect).unseal(value, self.purpose))
+
+
+class SealedText(_Sealed[str]):
     impl = String
     cache_ok = True
 
@@ -45,23 +76,17 @@ class SealedText(TypeDecorator[str]):
         self.length = length
         self.purpose = purpose
 
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        if dialect.name in CLEAR_DIALECTS and self.length is not None:
-            return dialect.type_descriptor(String(self.length))
-        return dialect.type_descriptor(Text())
+    def _clear_type(self) -> TypeEngine[Any]:
+        return String(self.length) if self.length is not None else Text()
 
-    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        if value is None or dialect.name in CLEAR_DIALECTS:
-            return value
-        return _sealer(dialect).seal(value, self.purpose)
+    def _to_text(self, value: str) -> str:
+        return value
 
-    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
-        if value is None or dialect.name in CLEAR_DIALECTS:
-            return value
-        return _sealer(dialect).unseal(value, self.purpose)
+    def _from_text(self, text: str) -> str:
+        return text
 
 
-class SealedDate(TypeDecorator[dt.date]):
+class SealedDate(_Sealed[dt.date]):
     impl = Date
     cache_ok = True
 
@@ -69,23 +94,17 @@ class SealedDate(TypeDecorator[dt.date]):
         super().__init__()
         self.purpose = purpose
 
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        if dialect.name in CLEAR_DIALECTS:
-            return dialect.type_descriptor(Date())
-        return dialect.type_descriptor(Text())
+    def _clear_type(self) -> TypeEngine[Any]:
+        return Date()
 
-    def process_bind_param(self, value: dt.date | None, dialect: Dialect) -> Any:
-        if value is None or dialect.name in CLEAR_DIALECTS:
-            return value
-        return _sealer(dialect).seal(value.isoformat(), self.purpose)
+    def _to_text(self, value: dt.date) -> str:
+        return value.isoformat()
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> dt.date | None:
-        if value is None or dialect.name in CLEAR_DIALECTS:
-            return value
-        return dt.date.fromisoformat(_sealer(dialect).unseal(value, self.purpose))
+    def _from_text(self, text: str) -> dt.date:
+        return dt.date.fromisoformat(text)
 
 
-class SealedBytes(TypeDecorator[bytes]):
+class SealedBytes(_Sealed[bytes]):
     """Binary secrets (signing keys): sealed as base64 text on a server, plain bytes in the encrypted file."""
 
     impl = LargeBinary
@@ -95,17 +114,11 @@ class SealedBytes(TypeDecorator[bytes]):
         super().__init__()
         self.purpose = purpose
 
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        if dialect.name in CLEAR_DIALECTS:
-            return dialect.type_descriptor(LargeBinary())
-        return dialect.type_descriptor(Text())
+    def _clear_type(self) -> TypeEngine[Any]:
+        return LargeBinary()
 
-    def process_bind_param(self, value: bytes | None, dialect: Dialect) -> Any:
-        if value is None or dialect.name in CLEAR_DIALECTS:
-            return value
-        return _sealer(dialect).seal(base64.b64encode(value).decode("ascii"), self.purpose)
+    def _to_text(self, value: bytes) -> str:
+        return base64.b64encode(value).decode("ascii")
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> bytes | None:
-        if value is None or dialect.name in CLEAR_DIALECTS:
-            return value
-        return base64.b64decode(_sealer(dialect).unseal(value, self.purpose))
+    def _from_text(self, text: str) -> bytes:
+        return base64.b64decode(text)
