@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from desktop.models import ItemKind, Part
 from desktop.models.meetings import ContactLine, ImplicationAnswer, ReportSection
-from desktop.services import meetings
+from desktop.services import schedule_12a
 from desktop.services.actor import Actor
 from desktop.services.errors import PathwaysError
 from desktop.services.meetings import AgendaEntry
@@ -95,7 +95,7 @@ class AgendaTableModel(RecordTableModel):
             Column("Item", lambda e: ("    " * e.depth) + e.title, accessible=spoken),
             Column("Kind", lambda e: KIND_LABELS.get(ItemKind(e.kind), e.kind), accessible=spoken),
             Column("Part", lambda e: f"B (para {e.exempt_paragraph})" if e.part == "B" else "A",
-                   tooltip=lambda e: meetings.SCHEDULE_12A.get(e.exempt_paragraph, "") if e.part == "B" else None,
+                   tooltip=lambda e: schedule_12a.SCHEDULE_12A.get(e.exempt_paragraph, "") if e.part == "B" else None,
                    accessible=spoken),
             Column("Report of / presented by", lambda e: " / ".join(x for x in (e.report_of, e.presented_by) if x),
                    accessible=spoken),
@@ -145,7 +145,7 @@ class ItemEditor(QWidget):
         self.paragraph = _named(QComboBox(), "item_paragraph")
         self.paragraph.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.paragraph.setMinimumContentsLength(30)
-        self._list_paragraphs(meetings.schedule_12a(meetings.ENGLAND))
+        self._list_paragraphs(schedule_12a.paragraphs(schedule_12a.ENGLAND))
         self.report_of = _named(QLineEdit(), "item_report_of")
         self.report_of.setPlaceholderText("the Assistant Chief Executive")
         self.presented_by = _named(QLineEdit(), "item_presented_by")
