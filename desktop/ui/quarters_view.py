@@ -32,7 +32,7 @@ from desktop.ui.action_table_model import format_date, natural_key
 from desktop.ui.icons import icon
 from desktop.ui.rag_delegate import rag_pixmap
 from desktop.ui.record_model import Column, RecordProxy, RecordTableModel
-from desktop.ui.widgets import heading_label
+from desktop.ui.widgets import SCREEN_MARGINS, column_of, heading_label, named, row_of, wrapped_label
 from desktop.ui.workspace import Workspace
 
 COL_LABEL, COL_START, COL_END, COL_DEADLINE, COL_STATE, COL_RETURNS, COL_CLOSED = range(7)
@@ -247,16 +247,11 @@ class QuartersView(QWidget):
         self.setObjectName("quarters_view")
         self.workspace = workspace
         self.heading = heading_label("Quarters")
-        self.open_button = QPushButton(icon("quarter-open"), "&Open a new quarter…")
-        self.open_button.setObjectName("open_quarter")
-        self.close_button = QPushButton(icon("quarter-close"), "&Close quarter…")
-        self.close_button.setObjectName("close_quarter")
-        self.returns_button = QPushButton(icon("returns"), "Lead-officer &returns…")
-        self.returns_button.setObjectName("returns")
+        self.open_button = named(QPushButton(icon("quarter-open"), "&Open a new quarter…"), "open_quarter")
+        self.close_button = named(QPushButton(icon("quarter-close"), "&Close quarter…"), "close_quarter")
+        self.returns_button = named(QPushButton(icon("returns"), "Lead-officer &returns…"), "returns")
         self.extra_buttons = QHBoxLayout()
-        top = QHBoxLayout()
-        top.addWidget(self.open_button)
-        top.addWidget(self.close_button)
+        top = row_of(self.open_button, self.close_button)
         top.addLayout(self.extra_buttons)
         top.addWidget(self.returns_button)
         top.addStretch(1)
@@ -270,9 +265,7 @@ class QuartersView(QWidget):
             self.table.setColumnWidth(column, width)
         self.table.sortByColumn(COL_START, Qt.SortOrder.DescendingOrder)
 
-        self.summary = QLabel()
-        self.summary.setObjectName("quarter_summary")
-        self.summary.setWordWrap(True)
+        self.summary = wrapped_label(object_name="quarter_summary")
         self.awaited = awaited_model(self)
         awaited_proxy = RecordProxy(self)
         awaited_proxy.setSourceModel(self.awaited)
@@ -283,25 +276,15 @@ class QuartersView(QWidget):
         self.awaited_table.sortByColumn(COL_AWAITING, Qt.SortOrder.DescendingOrder)
         self.awaited_table.horizontalHeader().setSectionResizeMode(COL_CODES, QHeaderView.ResizeMode.Stretch)
         lower = QWidget()
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.setSpacing(6)
         self.awaited_heading = heading_label("Returns awaited")
-        lower_layout.addWidget(self.awaited_heading)
-        lower_layout.addWidget(self.summary)
-        lower_layout.addWidget(self.awaited_table, 1)
+        column_of(self.awaited_heading, self.summary, (self.awaited_table, 1), parent=lower, spacing=6)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(lower)
         splitter.setSizes([260, 440])
         splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 8)
-        layout.setSpacing(10)
-        layout.addWidget(self.heading)
-        layout.addLayout(top)
-        layout.addWidget(splitter, 1)
+        column_of(self.heading, top, (splitter, 1), parent=self, margins=SCREEN_MARGINS, spacing=10)
         self.open_button.clicked.connect(self.open_requested)
         self.close_button.clicked.connect(self.close_requested)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
