@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -51,6 +51,7 @@ from desktop.ui.meetings_controller import ItemSnapshot, MeetingsController
 from desktop.ui.record_model import Column, RecordTableModel
 from desktop.ui.roles import Role
 from desktop.ui.tasks import TaskRunner, TaskState
+from desktop.ui.widgets import named
 
 PDF_FILTER = "PDF documents (*.pdf);;All files (*)"
 DOCX_FILTER = "Word documents (*.docx);;All files (*)"
@@ -62,14 +63,6 @@ KIND_LABELS = {
     ItemKind.INFORMATION: "For information",
 }
 ENTRY_ROLE = Role.ENTRY
-
-
-W = TypeVar("W", bound=QWidget)
-
-
-def _named(widget: W, name: str) -> W:
-    widget.setObjectName(name)
-    return widget
 
 
 # ---- the agenda table
@@ -134,26 +127,26 @@ class ItemEditor(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = _named(QLineEdit(), "item_title")
+        self.title = named(QLineEdit(), "item_title")
         self.title.setAccessibleName("Item title")
-        self.kind = _named(QComboBox(), "item_kind")
+        self.kind = named(QComboBox(), "item_kind")
         for kind, label in KIND_LABELS.items():
             self.kind.addItem(label, kind)
-        self.part = _named(QComboBox(), "item_part")
+        self.part = named(QComboBox(), "item_part")
         self.part.addItem("Part A (public)", Part.A)
         self.part.addItem("Part B (exempt)", Part.B)
-        self.paragraph = _named(QComboBox(), "item_paragraph")
+        self.paragraph = named(QComboBox(), "item_paragraph")
         self.paragraph.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.paragraph.setMinimumContentsLength(30)
         self._list_paragraphs(schedule_12a.paragraphs(schedule_12a.ENGLAND))
-        self.report_of = _named(QLineEdit(), "item_report_of")
+        self.report_of = named(QLineEdit(), "item_report_of")
         self.report_of.setPlaceholderText("the Assistant Chief Executive")
-        self.presented_by = _named(QLineEdit(), "item_presented_by")
+        self.presented_by = named(QLineEdit(), "item_presented_by")
         self.presented_by.setPlaceholderText("the Head of Durham NPS")
-        self.subtopics = _named(QPlainTextEdit(), "item_subtopics")
+        self.subtopics = named(QPlainTextEdit(), "item_subtopics")
         self.subtopics.setPlaceholderText("One a line; printed (i), (ii)…")
         self.subtopics.setFixedHeight(60)
-        self.save = _named(QPushButton("Save item"), "save_item")
+        self.save = named(QPushButton("Save item"), "save_item")
         self.save.clicked.connect(lambda: self.save_requested.emit(self.fields()))
         self.part.currentIndexChanged.connect(self._part_changed)
 
@@ -267,7 +260,7 @@ class CoverReportDialog(QDialog):
             widget.setAccessibleName(label)
             self.fields[key] = widget
             form.addRow(label, widget)
-        self.implications = _named(QTableWidget(len(answers), 2), "cover_implications")
+        self.implications = named(QTableWidget(len(answers), 2), "cover_implications")
         self.implications.setHorizontalHeaderLabels(["Implication", "Answer"])
         self.implications.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for row, answer in enumerate(answers):
@@ -329,22 +322,22 @@ class MeetingsView(QWidget):
         self.item_id: int | None = None
         self.last_pack: Any = None
 
-        self.tree = _named(QTreeWidget(), "meetings_tree")
+        self.tree = named(QTreeWidget(), "meetings_tree")
         self.tree.setHeaderLabels(["Committees and meetings"])
         self.tree.setAccessibleName("Committees and meetings")
         self.tree.currentItemChanged.connect(self._tree_changed)
 
-        self.heading = _named(QLabel(), "meeting_heading")
+        self.heading = named(QLabel(), "meeting_heading")
         self.heading.setWordWrap(True)
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        self.warning = _named(QLabel(), "clear_days_warning")
+        self.warning = named(QLabel(), "clear_days_warning")
         self.warning.setWordWrap(True)
         self.warning.setTextFormat(Qt.TextFormat.PlainText)
         self.warning.setStyleSheet("color: #a4161a; font-weight: bold;")
         self.warning.hide()
 
         self.model = AgendaTableModel(self)
-        self.table = _named(QTableView(), "agenda_table")
+        self.table = named(QTableView(), "agenda_table")
         self.table.setAccessibleName("Agenda")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -368,9 +361,9 @@ class MeetingsView(QWidget):
         self.cover_button = self._button("Cover report…", "edit_cover", self._edit_cover)
         self.docx_button = self._button("Export cover report (.docx)…", "export_docx", self._export_docx)
         self.attach_button = self._button("Attach PDF…", "attach_pdf", self._attach_pdf)
-        self.sign_box = _named(QCheckBox("Sign the pack"), "sign_pack")
+        self.sign_box = named(QCheckBox("Sign the pack"), "sign_pack")
         self.sign_box.setChecked(True)
-        self.blank_box = _named(QCheckBox("Blank pages for double-sided printing"), "blank_pages")
+        self.blank_box = named(QCheckBox("Blank pages for double-sided printing"), "blank_pages")
         self.blank_box.setChecked(True)
         self.build_button = self._button("Build pack…", "build_pack", lambda: self.build_pack("A"))
         self.build_b_button = self._button("Build Part B pack…", "build_pack_b", lambda: self.build_pack("B"))
@@ -416,7 +409,7 @@ class MeetingsView(QWidget):
         self.setEnabled(not busy)
 
     def _button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-        button = _named(QPushButton(text), name)
+        button = named(QPushButton(text), name)
         button.clicked.connect(slot)
         return button
 

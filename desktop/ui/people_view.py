@@ -27,10 +27,18 @@ from desktop.ui.action_table_model import (
 )
 from desktop.ui.icons import icon
 from desktop.ui.plan_view import make_action_table
-from desktop.ui.quarters_view import _table
 from desktop.ui.rag_delegate import rag_pixmap
 from desktop.ui.record_model import Column, RecordProxy, RecordTableModel
-from desktop.ui.widgets import SCREEN_MARGINS, column_of, heading_label, named, page_of, row_of, wrapped_label
+from desktop.ui.tables import record_table
+from desktop.ui.widgets import (
+    SCREEN_MARGINS,
+    column_of,
+    heading_label,
+    named,
+    page_of,
+    row_of,
+    wrapped_label,
+)
 
 COL_NAME, COL_TITLE, COL_ORG, COL_LEADS, COL_JOINT, COL_AWAITING, COL_OVERDUE, COL_RED_AMBER, COL_ACTIVE = range(9)
 COL_ORG_NAME, COL_ORG_SHORT, COL_ORG_KIND, COL_ORG_PEOPLE, COL_ORG_ACTIONS = range(5)
@@ -109,7 +117,7 @@ class PeopleView(QWidget):
         self.people = people_model(self)
         self.people_proxy = RecordProxy(self)
         self.people_proxy.setSourceModel(self.people)
-        self.people_table = _table(self.people_proxy, "people_table", "Lead officers")
+        self.people_table = record_table(self.people_proxy, "people_table", "Lead officers")
         for column, width in ((COL_NAME, 300), (COL_TITLE, 120), (COL_ORG, 120), (COL_LEADS, 60), (COL_JOINT, 56),
                               (COL_AWAITING, 84), (COL_OVERDUE, 76), (COL_RED_AMBER, 88)):
             self.people_table.setColumnWidth(column, width)
@@ -117,7 +125,7 @@ class PeopleView(QWidget):
         self.organisations = organisations_model(self)
         self.org_proxy = RecordProxy(self)
         self.org_proxy.setSourceModel(self.organisations)
-        self.org_table = _table(self.org_proxy, "organisations_table", "Partner organisations")
+        self.org_table = record_table(self.org_proxy, "organisations_table", "Partner organisations")
         for column, width in ((COL_ORG_NAME, 300), (COL_ORG_SHORT, 140), (COL_ORG_KIND, 200), (COL_ORG_PEOPLE, 80)):
             self.org_table.setColumnWidth(column, width)
         self.org_table.sortByColumn(COL_ORG_NAME, Qt.SortOrder.AscendingOrder)

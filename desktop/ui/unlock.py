@@ -66,6 +66,15 @@ def _password(name: str, accessible: str) -> QLineEdit:
     return edit
 
 
+def _with_button(field: QWidget, button: QPushButton) -> QHBoxLayout:
+    """A field taking the width, with its "Choose…" button after it."""
+    row = QHBoxLayout()
+    row.setSpacing(8)
+    row.addWidget(field, 1)
+    row.addWidget(button)
+    return row
+
+
 class UnlockScreen(QWidget):
     """Signals:
         unlock_requested(object, str): open this store path with this passphrase.
@@ -98,12 +107,8 @@ class UnlockScreen(QWidget):
 
         # ---- unlock page
         self.store = chooser("store_chooser", "Store", 28)
-        self.choose_button = QPushButton(icon("open"), "C&hoose file…")
-        self.choose_button.setObjectName("choose_store")
-        store_row = QHBoxLayout()
-        store_row.setSpacing(8)
-        store_row.addWidget(self.store, 1)
-        store_row.addWidget(self.choose_button)
+        self.choose_button = named(QPushButton(icon("open"), "C&hoose file…"), "choose_store")
+        store_row = _with_button(self.store, self.choose_button)
         self.passphrase = _password("passphrase", "Passphrase")
         self.passphrase.setPlaceholderText("The store's passphrase")
         # ---- the server form (shown instead of the store row by "Connect to server…")
@@ -155,12 +160,8 @@ class UnlockScreen(QWidget):
         # ---- create page
         self.new_path = named(QLineEdit(), "new_path", "New store file")
         self.new_path.setPlaceholderText("Where to keep the new encrypted store")
-        self.new_choose = QPushButton(icon("open"), "Ch&oose…")
-        self.new_choose.setObjectName("choose_new_path")
-        path_row = QHBoxLayout()
-        path_row.setSpacing(8)
-        path_row.addWidget(self.new_path, 1)
-        path_row.addWidget(self.new_choose)
+        self.new_choose = named(QPushButton(icon("open"), "Ch&oose…"), "choose_new_path")
+        path_row = _with_button(self.new_path, self.new_choose)
         self.new_pass = _password("new_passphrase", "New passphrase")
         self.new_pass.setPlaceholderText(f"At least {MIN_LENGTH} characters; a few unrelated words is easiest")
         self.repeat = _password("repeat_passphrase", "Repeat the passphrase")
