@@ -425,6 +425,11 @@ class MeetingsView(QWidget):
         self.changed.emit()
         return result
 
+    def _change_item(self, item_id: int, failed: str, fn: Callable[[], Any]) -> None:
+        """Run one change to an item, then show the agenda again with that item selected."""
+        self._guard(failed, fn)
+        self.show_meeting(self.meeting_id, select_item=item_id)
+
     # ---- listing
 
     def refresh(self) -> None:
@@ -493,12 +498,11 @@ class MeetingsView(QWidget):
         item_id = self.item_id
         if item_id is None:
             return
-        self._guard("Item not saved", lambda: self.controller.save_item(item_id, {
+        self._change_item(item_id, "Item not saved", lambda: self.controller.save_item(item_id, {
             "title": fields.title, "kind": fields.kind, "part": fields.part,
             "exempt_paragraph": fields.exempt_paragraph, "report_of": fields.report_of,
             "presented_by": fields.presented_by, "subtopics": fields.subtopics,
         }))
-        self.show_meeting(self.meeting_id, select_item=item_id)
 
     def _add_item(self) -> None:
         meeting_id = self.meeting_id
@@ -513,8 +517,7 @@ class MeetingsView(QWidget):
         item_id = self.item_id
         if item_id is None:
             return
-        self._guard("Item not moved", lambda: self.controller.move_item(item_id, offset))
-        self.show_meeting(self.meeting_id, select_item=item_id)
+        self._change_item(item_id, "Item not moved", lambda: self.controller.move_item(item_id, offset))
 
     def _delete_item(self) -> None:
         item_id = self.item_id
@@ -540,8 +543,7 @@ class MeetingsView(QWidget):
             except OSError as exc:
                 self.dialogs.error(self, "Not attached", f"{path.name} cannot be read: {exc.strerror}.")
                 return
-            self._guard("Not attached", lambda: self.controller.attach_pdf(item_id, path, content))
-            self.show_meeting(self.meeting_id, select_item=item_id)
+            self._change_item(item_id, "Not attached", lambda: self.controller.attach_pdf(item_id, path, content))
 
         self.dialogs.choose_open_file(self, "Attach a PDF", chosen, name_filter=PDF_FILTER)
 
@@ -572,8 +574,7 @@ class MeetingsView(QWidget):
             reasons=dialog.text("reasons"), background_papers=dialog.text("background_papers"),
             contacts=contacts_from_text(dialog.text("contacts")), implication_answers=dialog.answers(),
         )
-        self._guard("Cover report not saved", lambda: self.controller.save_cover(item_id, **report))
-        self.show_meeting(self.meeting_id, select_item=item_id)
+        self._change_item(item_id, "Cover report not saved", lambda: self.controller.save_cover(item_id, **report))
 
     def _export_docx(self) -> None:
         item_id = self.item_id
