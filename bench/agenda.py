@@ -31,7 +31,7 @@ from desktop.models import Meeting  # noqa: E402
 from desktop.models.meetings import ContactLine, ReportSection  # noqa: E402
 from desktop.reports.agenda_pack import PackOptions, build_agenda_pack, sign_pack  # noqa: E402
 from desktop.reports.signing import verify_pdf  # noqa: E402
-from desktop.services import meetings, plans, signing_setup  # noqa: E402
+from desktop.services import agenda_papers, committees, meetings, plans, signing_setup  # noqa: E402
 from desktop.services.actor import Actor  # noqa: E402
 from desktop.store import Store  # noqa: E402
 
@@ -63,11 +63,11 @@ def build_store(path: Path, target_pages: int) -> int:
     with Store.create(path, "benchmark passphrase 2016") as store, store.session() as session:
         partnership = plans.add_partnership(session, ACTOR, "Safe Durham Partnership", "SDP")
         clerk = plans.add_person(session, ACTOR, name="Committee Clerk", job_title="Democratic Services Officer")
-        committee = meetings.add_committee(session, ACTOR, partnership,
-                                           "Safer and Stronger Communities Overview and Scrutiny Committee",
-                                           clerk=clerk, signoff="Head of Legal and Democratic Services\nCounty Hall")
+        committee = committees.add_committee(session, ACTOR, partnership,
+                                             "Safer and Stronger Communities Overview and Scrutiny Committee",
+                                             clerk=clerk, signoff="Head of Legal and Democratic Services\nCounty Hall")
         for n in range(20):
-            meetings.add_member(session, ACTOR, committee, honorific="Councillor", name=f"A Member {n}")
+            committees.add_member(session, ACTOR, committee, honorific="Councillor", name=f"A Member {n}")
         meeting = meetings.add_meeting(session, ACTOR, committee, dt.date(2016, 2, 15), time=dt.time(9, 30),
                                        venue="Committee Room 2, County Hall, Durham", issued_on=dt.date(2016, 2, 5))
         signing_setup.issue_signer(session, clerk, partnership=partnership)
@@ -77,14 +77,14 @@ def build_store(path: Path, target_pages: int) -> int:
             n += 1
             item = meetings.add_item(session, ACTOR, meeting, f"Report {n}: partnership performance and delivery",
                                      report_of="the Assistant Chief Executive", presented_by="the Head of Service")
-            meetings.set_cover_report(
+            agenda_papers.set_cover_report(
                 session, ACTOR, item, purpose="To provide members with the quarterly update.",
                 background=PARAGRAPH, sections=[ReportSection("Current Position", PARAGRAPH)],
                 recommendations="Note the report.", contacts=[ContactLine("Community Safety Manager")],
             )
             content = paper((3, 7, 5, 9, 4)[n % 5], f"Paper {n}", wide=n % 4 == 0)
             count = len(PdfReader(io.BytesIO(content)).pages)
-            meetings.attach_pdf(session, ACTOR, item, f"paper{n}.pdf", content, title=f"Appendix 2: Paper {n}")
+            agenda_papers.attach_pdf(session, ACTOR, item, f"paper{n}.pdf", content, title=f"Appendix 2: Paper {n}")
             pages_so_far += 2 + count + (count % 2)  # a one-page report, the implications page, the paper
         return meeting.id
 

@@ -28,10 +28,10 @@ from desktop.reports import pagination
 from desktop.reports.cover_report import build_cover_report
 from desktop.reports.front_sheet import RESTRICTED, SIGNATURE_BOX, build_front_sheet
 from desktop.reports.pagination import Document, PageRange, Section
-from desktop.services import meetings, periods
+from desktop.services import agenda_papers, meeting_calendar, pack_contents, periods
 from desktop.services.actor import Actor
 from desktop.services.errors import NotFound, PathwaysError, ValidationError
-from desktop.services.meetings import PackAttachment, PackData, PackItem
+from desktop.services.pack_contents import PackAttachment, PackData, PackItem
 from desktop.services.pki import SignerMaterial
 
 MAX_ITERATIONS = 6
@@ -90,7 +90,7 @@ def _checked_pdf(attachment: PackAttachment) -> bytes:
         raise ValidationError(f"{name} has no content in the store; attach it again.", field="content")
     if attachment.sha256 and hashlib.sha256(content).hexdigest() != attachment.sha256:
         raise ValidationError(f"{name} has changed since it was attached; attach it again.", field="content")
-    meetings.inspect_pdf(name, content, deep=False)
+    agenda_papers.inspect_pdf(name, content, deep=False)
     return content
 
 
@@ -123,7 +123,7 @@ def item_documents(data: PackData, item: PackItem, render_update: UpdateRenderer
 def _metadata(data: PackData, part: str) -> dict[str, str]:
     what = "Agenda pack" if part == "A" else "Agenda pack, Part B (exempt information, not for publication)"
     return {
-        "/Title": f"{data.committee}, {meetings.long_date(data.date)}: {what}",
+        "/Title": f"{data.committee}, {meeting_calendar.long_date(data.date)}: {what}",
         "/Author": data.partnership,
         "/Subject": what,
         "/Creator": "Pathways",
@@ -234,7 +234,7 @@ def untagged_warning(title: str) -> str:
 
 
 def _clear_days_warning(data: PackData, issued: dt.date) -> str | None:
-    return meetings.clear_days_message(data.date, issued, data.clear_days_required)
+    return meeting_calendar.clear_days_message(data.date, issued, data.clear_days_required)
 
 
 # ---- from the store
@@ -247,7 +247,7 @@ def update_renderer(session: Session, issue_date: dt.date | None = None) -> Upda
     from desktop.reports.publish import appendices_for
 
     def render(attachment: PackAttachment) -> bytes:
-        period = meetings.update_period(session, attachment.plan_id, attachment.period_id, attachment.period_label)
+        period = pack_contents.update_period(session, attachment.plan_id, attachment.period_id, attachment.period_label)
         data = periods.snapshot_data(session, period)
         default = period.plan.partnership.default_marking
         marking = "OFFICIAL-SENSITIVE" if attachment.profile != "public" else (
@@ -267,7 +267,7 @@ def build_agenda_pack(
     progress: Progress | None = None,
 ) -> AgendaPack:
     """Read the meeting (and only the papers of the part being built) and assemble the unsigned pack."""
-    data = meetings.pack_data(session, meeting, load_part=options.part.upper())
+    data = pack_contents.pack_data(session, meeting, load_part=options.part.upper())
     issued = options.issued_on or meeting.issued_on
     return assemble_pack(data, options, render_update or update_renderer(session, issued), progress)
 
@@ -333,7 +333,7 @@ def export_agenda_pack(
     identifiers = identifiers_for(session)
     html = None
     if html_out is not None:
-        data = meetings.pack_data(session, meeting, load_part=pack.part)
+        data = pack_contents.pack_data(session, meeting, load_part=pack.part)
         html = front_sheet_html(
             data, {i.item_id: i.printed for i in pack.items}, part=pack.part,
             issued_on=options.issued_on or meeting.issued_on, pdf_name=Path(out).name,

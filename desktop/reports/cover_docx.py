@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session
 from desktop.models import AgendaItem
 from desktop.reports.cover_report import SHORT_ANSWER, blocks
 from desktop.reports.front_sheet import DEMO_LINE, RESTRICTED
-from desktop.services import meetings
+from desktop.services import pack_contents, schedule_12a
 from desktop.services.errors import ValidationError
-from desktop.services.meetings import PackCover, PackData, PackItem, short_date
+from desktop.services.meeting_calendar import short_date
+from desktop.services.pack_contents import PackCover, PackData, PackItem
 
 FONT = "Arial"
 HANG = Cm(1.1)
@@ -206,7 +207,7 @@ def build_cover_docx(data: PackData, item: PackItem) -> bytes:
     props.comments = ""
     if item.exempt:
         _para(doc, RESTRICTED, bold=True, colour=RED)
-        _para(doc, meetings.exempt_reason(item.exempt_paragraph), size=9)
+        _para(doc, schedule_12a.exempt_reason(item.exempt_paragraph), size=9)
     if data.is_demo:
         _para(doc, DEMO_LINE, bold=True, size=9, colour=RED)
     (_hartlepool if data.house_style == "hartlepool" else _durham)(doc, data, item, cover)
@@ -219,7 +220,7 @@ def export_cover_docx(session: Session, item: AgendaItem, out: Path) -> bytes:
     """Write the item's cover report as .docx through the export gate; nothing is written on a finding."""
     from desktop.services.export_gate import identifiers_for, write_checked
 
-    data = meetings.pack_data(session, item.meeting, load_part=item.part.value)
+    data = pack_contents.pack_data(session, item.meeting, load_part=item.part.value)
     packed = next(i for i in data.items if i.id == item.id)
     content = build_cover_docx(data, packed)
     write_checked(Path(out), content, "docx", identifiers_for(session))

@@ -31,7 +31,8 @@ from reportlab.platypus import (
 from desktop.reports.front_sheet import DEMO_LINE, MARGIN_X, RESTRICTED, banner, council_doc, council_styles
 from desktop.reports.styles import INK, MUTED, SANS, SANS_BOLD, esc
 from desktop.reports.tagging import tagged
-from desktop.services.meetings import PackCover, PackData, PackItem, short_date
+from desktop.services.meeting_calendar import short_date
+from desktop.services.pack_contents import PackCover, PackData, PackItem
 
 BULLETS = ("- ", "* ", "• ")
 SHORT_ANSWER = 40  # answers up to this length print on the heading's line: "Finance – None"

@@ -39,16 +39,9 @@ from reportlab.platypus import (
 
 from desktop.reports.styles import DEMO_RED, INK, MUTED, RULE, SANS, SANS_BOLD, SANS_ITALIC, esc, register_fonts
 from desktop.reports.tagging import tagged
-from desktop.services.meetings import (
-    EXEMPT_NOTICE,
-    PART_B_NOTICE,
-    PackData,
-    PackItem,
-    PackMember,
-    exempt_reason,
-    long_date,
-    short_date,
-)
+from desktop.services.meeting_calendar import long_date, short_date
+from desktop.services.pack_contents import PackData, PackItem, PackMember
+from desktop.services.schedule_12a import EXEMPT_NOTICE, PART_B_NOTICE, exempt_reason
 
 MARGIN_X = 20 * mm
 MARGIN_TOP = 18 * mm

@@ -22,7 +22,7 @@ from desktop.reports.front_sheet import _sub_lines
 from desktop.reports.styles import DEMO_NOTICE, DIRECTION_SYMBOLS, DIRECTION_WORDS
 from desktop.services.frozen import FrozenAction, PlanSnapshotData
 from desktop.services.indicators import format_parts, format_value
-from desktop.services.meetings import PackData, PackItem
+from desktop.services.pack_contents import PackData, PackItem
 from desktop.services.published import PublishedAppendix, PublishedTable, RedactionNotice
 from desktop.services.quarter_status import CARRY_FORWARD_RULE
 from desktop.services.rag import scheme

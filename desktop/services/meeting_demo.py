@@ -28,7 +28,7 @@ from desktop.models import (
     Plan,
 )
 from desktop.models.meetings import ContactLine, ImplicationAnswer, ReportSection
-from desktop.services import audit, implications, meetings, plans
+from desktop.services import agenda_papers, audit, committees, implications, meeting_records, meetings, plans
 from desktop.services.actor import Actor
 
 DEMO_FILE = "meeting-durham.yaml"
@@ -77,7 +77,7 @@ def demo_meeting(session: Session, plans_by_title: Mapping[str, Plan], folder: P
     clerk_spec = data.get("clerk") or {}
     clerk = plans.add_person(session, DEMO_ACTOR, job_title=clerk_spec.get("job_title", "Democratic Services Officer"),
                              organisation=org(clerk_spec.get("organisation")))
-    committee = meetings.add_committee(
+    committee = committees.add_committee(
         session, DEMO_ACTOR, partnership, spec["name"], house_style=HouseStyle(spec.get("house_style", "durham")),
         clerk=clerk, contact=spec.get("contact", ""), signoff=spec.get("signoff", ""),
         chair_title=spec.get("chair_title", ""), default_venue=spec.get("default_venue", ""),
@@ -85,7 +85,7 @@ def demo_meeting(session: Session, plans_by_title: Mapping[str, Plan], folder: P
     )
     for m in spec.get("members", []):
         for _ in range(int(m.get("count", 1))):
-            meetings.add_member(
+            committees.add_member(
                 session, DEMO_ACTOR, committee, role=MemberRole(m.get("role", "member")), name=m.get("name"),
                 honorific=m.get("honorific", ""), job_title=m.get("job_title", ""),
                 organisation=org(m.get("organisation")), vacant=bool(m.get("vacant", False)),
@@ -108,12 +108,12 @@ def demo_meeting(session: Session, plans_by_title: Mapping[str, Plan], folder: P
         )
         session.add(item)
         session.flush()
-        audit.record(session, DEMO_ACTOR, "create", "agenda_item", item.id, after=meetings.describe(item))
+        audit.record(session, DEMO_ACTOR, "create", "agenda_item", item.id, after=meeting_records.describe(item))
         cover = ispec.get("cover")
         if cover:
             default = str(cover.get("default_answer", "None"))
             given = {str(k): str(v) for k, v in (cover.get("implications") or {}).items()}
-            meetings.set_cover_report(
+            agenda_papers.set_cover_report(
                 session, DEMO_ACTOR, item,
                 report_of=cover.get("report_of", ""), theme_labels=cover.get("theme_labels", []),
                 purpose=cover.get("purpose", ""), background=cover.get("background", ""),
@@ -127,8 +127,8 @@ def demo_meeting(session: Session, plans_by_title: Mapping[str, Plan], folder: P
         for aspec in ispec.get("attachments", []):
             if "file" in aspec:
                 file = folder / aspec["file"]
-                meetings.attach_pdf(session, DEMO_ACTOR, item, file.name, file.read_bytes(),
-                                    title=aspec.get("title", ""))
+                agenda_papers.attach_pdf(session, DEMO_ACTOR, item, file.name, file.read_bytes(),
+                                         title=aspec.get("title", ""))
             elif "update" in aspec:
                 u = aspec["update"]
                 plan = plans_by_title.get(u["plan"]) or session.scalars(select(Plan).where(Plan.title == u["plan"]))\
@@ -136,7 +136,7 @@ def demo_meeting(session: Session, plans_by_title: Mapping[str, Plan], folder: P
                 if plan is None:
                     continue
                 # By label: the demo's quarters are created and closed after the feature loaders have run.
-                meetings.attach_delivery_update(session, DEMO_ACTOR, item, plan, str(u["period"]),
-                                                profile=u.get("profile", "public"), title=aspec.get("title", ""))
+                agenda_papers.attach_delivery_update(session, DEMO_ACTOR, item, plan, str(u["period"]),
+                                                     profile=u.get("profile", "public"), title=aspec.get("title", ""))
     session.flush()
     return meeting

@@ -41,8 +41,10 @@ from desktop.ui.widgets import (
     TagPicker,
     TimelineView,
     add_shortcut,
-    fit_to_screen,
+    chooser,
     heading_label,
+    named,
+    remember_geometry,
 )
 from desktop.ui.workspace import Change, Workspace
 
@@ -129,9 +131,7 @@ class ActionEditorController:
 
 
 def _text_edit(name: str, accessible: str, lines: int = 3) -> QPlainTextEdit:
-    edit = QPlainTextEdit()
-    edit.setObjectName(name)
-    edit.setAccessibleName(accessible)
+    edit = named(QPlainTextEdit(), name, accessible)
     edit.setTabChangesFocus(True)
     height = edit.fontMetrics().lineSpacing() * lines + 14
     edit.setFixedHeight(height)
@@ -158,49 +158,28 @@ class ActionEditor(QDialog):
         self.context.setObjectName("subtle")
         self.context.setWordWrap(True)
 
-        self.priority = QComboBox()
-        self.priority.setObjectName("priority")
-        self.priority.setAccessibleName("Priority")
-        self.priority.setMinimumContentsLength(30)
-        self.priority.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.priority_text = QLabel()
-        self.priority_text.setObjectName("priority_text")
+        self.priority = chooser("priority", "Priority", 30)
+        self.priority_text = named(QLabel(), "priority_text")
         self.priority_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.code = QLineEdit()
-        self.code.setObjectName("code")
-        self.code.setAccessibleName("Code")
+        self.code = named(QLineEdit(), "code", "Code")
         self.code.setMaxLength(40)
         self.code.setMaximumWidth(160)
         self.text = _text_edit("text", "Action", 3)
         self.measures = _text_edit("progress_measures", "Progress measures, one per line", 3)
         self.outcome = _text_edit("expected_outcome", "Expected outcome", 2)
         self.leads = LeadsEditor()
-        self.organisation = QComboBox()
-        self.organisation.setObjectName("lead_organisation")
-        self.organisation.setAccessibleName("Lead organisation")
-        self.resources = QLineEdit()
-        self.resources.setObjectName("resources")
-        self.resources.setAccessibleName("Resources")
-        self.start = OptionalDateEdit()
-        self.start.setObjectName("start_date")
-        self.start.setAccessibleName("Start date")
-        self.due = OptionalDateEdit()
-        self.due.setObjectName("due_date")
-        self.due.setAccessibleName("Due date")
-        self.timescale = QLineEdit()
-        self.timescale.setObjectName("timescale")
-        self.timescale.setAccessibleName("Timescale as written in the plan")
+        self.organisation = named(QComboBox(), "lead_organisation", "Lead organisation")
+        self.resources = named(QLineEdit(), "resources", "Resources")
+        self.start = named(OptionalDateEdit(), "start_date", "Start date")
+        self.due = named(OptionalDateEdit(), "due_date", "Due date")
+        self.timescale = named(QLineEdit(), "timescale", "Timescale as written in the plan")
         self.timescale.setPlaceholderText("As the plan words it: “End May 2014”, “ongoing”")
-        self.status = QComboBox()
-        self.status.setObjectName("status")
-        self.status.setAccessibleName("Status")
+        self.status = named(QComboBox(), "status", "Status")
         for status in ActionStatus:
             self.status.addItem(status.label, status)
         self.pathways = TagPicker()
         self.pathways.setAccessibleName("Critical pathways")
-        self.reason = QLineEdit()
-        self.reason.setObjectName("reason")
-        self.reason.setAccessibleName("Reason for the change")
+        self.reason = named(QLineEdit(), "reason", "Reason for the change")
         self.reason.setPlaceholderText("Optional; recorded in the audit trail")
 
         self.errors: dict[str, FieldError] = {}
@@ -281,11 +260,7 @@ class ActionEditor(QDialog):
         bottom.addWidget(self.general_error, 1)
         bottom.addWidget(self.buttons)
         layout.addLayout(bottom)
-        fit_to_screen(self, 1080, 760)
-        geometry = workspace.settings.get(EDITOR_GEOMETRY)
-        if not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        self.finished.connect(lambda _: workspace.settings.set(EDITOR_GEOMETRY, self.saveGeometry()))
+        remember_geometry(self, workspace.settings, EDITOR_GEOMETRY, 1080, 760)
 
     def _row(self, form: QFormLayout, text: str, field: QWidget, key: str, buddy: QWidget | None = None) -> None:
         label = QLabel(text)

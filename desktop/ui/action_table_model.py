@@ -268,22 +268,12 @@ class ActionTableModel(RowsModel[ActionRow]):
             return HEADER_TIPS.get(section, HEADERS.get(section))
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.record(index)
-        if row is None:
-            return None
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
+    def _role(self, row: ActionRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.AccessibleTextRole:
             text = self._display(row, column)
             return f"{text}, overdue" if column == COL_DUE and row.overdue else text
         if role == Qt.ItemDataRole.DecorationRole and column == COL_DUE and row.overdue:
             return overdue_icon()
-        if role == SORT_ROLE:
-            return self._sort_value(row, column)
-        if role == ROW_ROLE:
-            return row
         if role == RAG_NOTE_ROLE:
             return _carried_mark(row) if column == COL_RAG else None
         if role == RAG_ROLE:
@@ -292,8 +282,6 @@ class ActionTableModel(RowsModel[ActionRow]):
             if column == COL_FORECAST:
                 return self._scheme.find(row.forecast_rag)
             return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
         if role == Qt.ItemDataRole.FontRole and column == COL_DUE and row.overdue:
             return self._bold
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_CODE, COL_DUE, COL_UPDATED):

@@ -20,7 +20,7 @@ from desktop.services.rag import RagScheme
 from desktop.ui.action_table_model import DIRECTION_TEXT, DIRECTION_TIP, due_text, format_date
 from desktop.ui.icons import icon
 from desktop.ui.rag_delegate import describe, rag_pixmap
-from desktop.ui.widgets import heading_label
+from desktop.ui.widgets import column_of, heading_label, named, separator
 
 
 def _value_label(name: str) -> QLabel:
@@ -81,30 +81,15 @@ class DetailPanel(QWidget):
         commentary_title = QLabel("Latest commentary")
         commentary_title.setObjectName("field_name")
         self.commentary = _value_label("detail_commentary")
-        self.edit_button = QPushButton(icon("edit"), "&Edit action…")
-        self.edit_button.setObjectName("detail_edit")
-        self.update_button = QPushButton(icon("record-update"), "Record &update…")
-        self.update_button.setObjectName("detail_update")
+        self.edit_button = named(QPushButton(icon("edit"), "&Edit action…"), "detail_edit")
+        self.update_button = named(QPushButton(icon("record-update"), "Record &update…"), "detail_update")
         buttons = QHBoxLayout()
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.update_button)
         buttons.addStretch(1)
 
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.setSpacing(8)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.text)
-        layout.addLayout(rag_row)
-        layout.addLayout(buttons)
-        separator = QFrame()
-        separator.setFrameShape(QFrame.Shape.HLine)
-        separator.setObjectName("separator")
-        layout.addWidget(separator)
-        layout.addLayout(form)
-        layout.addWidget(commentary_title)
-        layout.addWidget(self.commentary)
-        layout.addStretch(1)
+        column_of(self.heading, self.text, rag_row, buttons, separator(), form, commentary_title, self.commentary, None,
+                  parent=body, margins=(14, 12, 14, 12), spacing=8)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)

@@ -24,18 +24,14 @@ from desktop.services.readmodels import OrganisationInfo, PersonInfo
 from desktop.ui.action_table_model import ActionFilter
 from desktop.ui.icons import icon
 from desktop.ui.rag_delegate import rag_icon
-from desktop.ui.widgets import FlowLayout
+from desktop.ui.widgets import FlowLayout, chooser, named
 
 STRAND_TEXT = {Strand.ADULTS.value: "Adults", Strand.YOUNG_PEOPLE.value: "Young people",
                Strand.BOTH.value: "Adults and young people"}
 
 
 def _combo(name: str, accessible: str, any_text: str) -> QComboBox:
-    combo = QComboBox()
-    combo.setObjectName(name)
-    combo.setAccessibleName(accessible)
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(11)
+    combo = chooser(name, accessible, 11)
     combo.addItem(any_text, None)
     return combo
 
@@ -63,10 +59,8 @@ class FilterBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("filter_bar")
-        self.search = QLineEdit()
-        self.search.setObjectName("search")
+        self.search = named(QLineEdit(), "search", "Search actions")
         self.search.setPlaceholderText("Search code, action, lead, any quarter's commentary…  (Ctrl+F)")
-        self.search.setAccessibleName("Search actions")
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -89,9 +83,7 @@ class FilterBar(QWidget):
         self.changed = QCheckBox("C&hanged since last quarter")
         self.changed.setObjectName("filter_changed")
         self.changed.setToolTip("Only actions whose RAG differs from the previous closed quarter")
-        self.count = QLabel()
-        self.count.setObjectName("filter_count")
-        self.count.setAccessibleName("Number of actions shown")
+        self.count = named(QLabel(), "filter_count", "Number of actions shown")
         self.count.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.clear_button = QPushButton(icon("filter-clear"), "C&lear filters")
         self.clear_button.setObjectName("clear_filters")

@@ -200,21 +200,9 @@ class IndicatorTableModel(RowsModel[IndicatorRow]):
     def rag_status(self, row: IndicatorRow) -> RagStatus | None:
         return self._scheme.find(row.assessment.rag)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.record(index)
-        if row is None:
-            return None
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == SORT_ROLE:
-            return self._sort_value(row, column)
-        if role == ROW_ROLE:
-            return row
+    def _role(self, row: IndicatorRow, column: int, role: int) -> Any:
         if role == RAG_STATUS_ROLE and column == COL_RAG:
             return self.rag_status(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column in NUMERIC_COLUMNS:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -15,7 +15,15 @@ from sqlalchemy.orm import Session
 from desktop.errors import PathwaysError
 from desktop.models import AgendaItem, ItemKind, Meeting
 from desktop.models.meetings import ImplicationAnswer
-from desktop.services import implications, meetings
+from desktop.services import (
+    agenda_papers,
+    committees,
+    implications,
+    meeting_calendar,
+    meeting_records,
+    meetings,
+    schedule_12a,
+)
 from desktop.services.meetings import AgendaEntry
 from desktop.ui.context import ActorSource, SessionSource, current_actor
 
@@ -66,7 +74,7 @@ class CoverDraft:
 
 
 def meeting_label(meeting: Meeting) -> str:
-    bits = [meeting.title, meetings.long_date(meeting.date), meetings.time_text(meeting.time), meeting.venue]
+    bits = [meeting.title, meeting_calendar.long_date(meeting.date), meetings.time_text(meeting.time), meeting.venue]
     return ", ".join(b for b in bits if b)
 
 
@@ -84,7 +92,7 @@ class MeetingsController:
         with self.store.session() as session:
             return [CommitteeNode(c.id, c.name + ("  [demo]" if c.is_demo else ""),
                                   tuple(MeetingNode(m.id, meeting_label(m)) for m in c.meetings))
-                    for c in meetings.committees(session)]
+                    for c in committees.committees(session)]
 
     def meeting(self, meeting_id: int) -> MeetingPage | None:
         with self.store.session() as session:
@@ -92,8 +100,8 @@ class MeetingsController:
             if meeting is None:
                 return None
             heading = f"{meeting.committee.name}\n{meeting_label(meeting)}" + (
-                f"\nIssued {meetings.short_date(meeting.issued_on)}" if meeting.issued_on else "")
-            warning = meetings.clear_days_warning(meeting) if meeting.issued_on else None
+                f"\nIssued {meeting_calendar.short_date(meeting.issued_on)}" if meeting.issued_on else "")
+            warning = meeting_calendar.clear_days_warning(meeting) if meeting.issued_on else None
             return MeetingPage(heading, warning, meeting.blank_pages, meetings.agenda(meeting))
 
     def item(self, item_id: int | None) -> ItemSnapshot | None:
@@ -105,7 +113,7 @@ class MeetingsController:
                 return None
             return ItemSnapshot(item.id, item.title, item.kind, item.part, item.exempt_paragraph, item.report_of,
                                 item.presented_by, item.subtopics, bool(item.fixed), item.cover_report is not None,
-                                meetings.schedule_12a(meetings.jurisdiction(item.meeting.committee.partnership)))
+                                schedule_12a.paragraphs(schedule_12a.jurisdiction(item.meeting.committee.partnership)))
 
     def cover_draft(self, item_id: int) -> CoverDraft | None:
         """What the cover-report dialog starts from: the saved report, or the partnership's template."""
@@ -139,7 +147,7 @@ class MeetingsController:
 
     def save_item(self, item_id: int, fields: dict[str, object]) -> None:
         actor = current_actor(self.actor_source)
-        self._change_item(item_id, lambda session, item: meetings.edit(session, actor, item, fields))
+        self._change_item(item_id, lambda session, item: meeting_records.edit(session, actor, item, fields))
 
     def add_item(self, meeting_id: int) -> int:
         actor = current_actor(self.actor_source)
@@ -155,16 +163,16 @@ class MeetingsController:
 
     def delete_item(self, item_id: int) -> None:
         actor = current_actor(self.actor_source)
-        self._change_item(item_id, lambda session, item: meetings.delete(session, actor, item))
+        self._change_item(item_id, lambda session, item: meeting_records.delete(session, actor, item))
 
     def attach_pdf(self, item_id: int, path: Path, content: bytes) -> None:
         actor = current_actor(self.actor_source)
-        self._change_item(item_id, lambda session, item: meetings.attach_pdf(session, actor, item, path.name, content,
-                                                                             title=path.stem))
+        self._change_item(item_id, lambda session, item: agenda_papers.attach_pdf(
+            session, actor, item, path.name, content, title=path.stem))
 
     def save_cover(self, item_id: int, **report: Any) -> None:
         actor = current_actor(self.actor_source)
-        self._change_item(item_id, lambda session, item: meetings.set_cover_report(session, actor, item, **report))
+        self._change_item(item_id, lambda session, item: agenda_papers.set_cover_report(session, actor, item, **report))
 
     def export_docx(self, item_id: int, path: Path) -> None:
         from desktop.reports.cover_docx import export_cover_docx

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from desktop.models import ItemKind, Part
 from desktop.models.meetings import ContactLine, ImplicationAnswer, ReportSection
-from desktop.services import meetings
+from desktop.services import schedule_12a
 from desktop.services.actor import Actor
 from desktop.services.errors import PathwaysError
 from desktop.services.meetings import AgendaEntry
@@ -51,6 +51,7 @@ from desktop.ui.meetings_controller import ItemSnapshot, MeetingsController
 from desktop.ui.record_model import Column, RecordTableModel
 from desktop.ui.roles import Role
 from desktop.ui.tasks import TaskRunner, TaskState
+from desktop.ui.widgets import named
 
 PDF_FILTER = "PDF documents (*.pdf);;All files (*)"
 DOCX_FILTER = "Word documents (*.docx);;All files (*)"
@@ -62,14 +63,6 @@ KIND_LABELS = {
     ItemKind.INFORMATION: "For information",
 }
 ENTRY_ROLE = Role.ENTRY
-
-
-W = TypeVar("W", bound=QWidget)
-
-
-def _named(widget: W, name: str) -> W:
-    widget.setObjectName(name)
-    return widget
 
 
 # ---- the agenda table
@@ -95,7 +88,7 @@ class AgendaTableModel(RecordTableModel):
             Column("Item", lambda e: ("    " * e.depth) + e.title, accessible=spoken),
             Column("Kind", lambda e: KIND_LABELS.get(ItemKind(e.kind), e.kind), accessible=spoken),
             Column("Part", lambda e: f"B (para {e.exempt_paragraph})" if e.part == "B" else "A",
-                   tooltip=lambda e: meetings.SCHEDULE_12A.get(e.exempt_paragraph, "") if e.part == "B" else None,
+                   tooltip=lambda e: schedule_12a.SCHEDULE_12A.get(e.exempt_paragraph, "") if e.part == "B" else None,
                    accessible=spoken),
             Column("Report of / presented by", lambda e: " / ".join(x for x in (e.report_of, e.presented_by) if x),
                    accessible=spoken),
@@ -134,26 +127,26 @@ class ItemEditor(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = _named(QLineEdit(), "item_title")
+        self.title = named(QLineEdit(), "item_title")
         self.title.setAccessibleName("Item title")
-        self.kind = _named(QComboBox(), "item_kind")
+        self.kind = named(QComboBox(), "item_kind")
         for kind, label in KIND_LABELS.items():
             self.kind.addItem(label, kind)
-        self.part = _named(QComboBox(), "item_part")
+        self.part = named(QComboBox(), "item_part")
         self.part.addItem("Part A (public)", Part.A)
         self.part.addItem("Part B (exempt)", Part.B)
-        self.paragraph = _named(QComboBox(), "item_paragraph")
+        self.paragraph = named(QComboBox(), "item_paragraph")
         self.paragraph.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.paragraph.setMinimumContentsLength(30)
-        self._list_paragraphs(meetings.schedule_12a(meetings.ENGLAND))
-        self.report_of = _named(QLineEdit(), "item_report_of")
+        self._list_paragraphs(schedule_12a.paragraphs(schedule_12a.ENGLAND))
+        self.report_of = named(QLineEdit(), "item_report_of")
         self.report_of.setPlaceholderText("the Assistant Chief Executive")
-        self.presented_by = _named(QLineEdit(), "item_presented_by")
+        self.presented_by = named(QLineEdit(), "item_presented_by")
         self.presented_by.setPlaceholderText("the Head of Durham NPS")
-        self.subtopics = _named(QPlainTextEdit(), "item_subtopics")
+        self.subtopics = named(QPlainTextEdit(), "item_subtopics")
         self.subtopics.setPlaceholderText("One a line; printed (i), (ii)…")
         self.subtopics.setFixedHeight(60)
-        self.save = _named(QPushButton("Save item"), "save_item")
+        self.save = named(QPushButton("Save item"), "save_item")
         self.save.clicked.connect(lambda: self.save_requested.emit(self.fields()))
         self.part.currentIndexChanged.connect(self._part_changed)
 
@@ -267,7 +260,7 @@ class CoverReportDialog(QDialog):
             widget.setAccessibleName(label)
             self.fields[key] = widget
             form.addRow(label, widget)
-        self.implications = _named(QTableWidget(len(answers), 2), "cover_implications")
+        self.implications = named(QTableWidget(len(answers), 2), "cover_implications")
         self.implications.setHorizontalHeaderLabels(["Implication", "Answer"])
         self.implications.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for row, answer in enumerate(answers):
@@ -329,22 +322,22 @@ class MeetingsView(QWidget):
         self.item_id: int | None = None
         self.last_pack: Any = None
 
-        self.tree = _named(QTreeWidget(), "meetings_tree")
+        self.tree = named(QTreeWidget(), "meetings_tree")
         self.tree.setHeaderLabels(["Committees and meetings"])
         self.tree.setAccessibleName("Committees and meetings")
         self.tree.currentItemChanged.connect(self._tree_changed)
 
-        self.heading = _named(QLabel(), "meeting_heading")
+        self.heading = named(QLabel(), "meeting_heading")
         self.heading.setWordWrap(True)
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        self.warning = _named(QLabel(), "clear_days_warning")
+        self.warning = named(QLabel(), "clear_days_warning")
         self.warning.setWordWrap(True)
         self.warning.setTextFormat(Qt.TextFormat.PlainText)
         self.warning.setStyleSheet("color: #a4161a; font-weight: bold;")
         self.warning.hide()
 
         self.model = AgendaTableModel(self)
-        self.table = _named(QTableView(), "agenda_table")
+        self.table = named(QTableView(), "agenda_table")
         self.table.setAccessibleName("Agenda")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -368,9 +361,9 @@ class MeetingsView(QWidget):
         self.cover_button = self._button("Cover report…", "edit_cover", self._edit_cover)
         self.docx_button = self._button("Export cover report (.docx)…", "export_docx", self._export_docx)
         self.attach_button = self._button("Attach PDF…", "attach_pdf", self._attach_pdf)
-        self.sign_box = _named(QCheckBox("Sign the pack"), "sign_pack")
+        self.sign_box = named(QCheckBox("Sign the pack"), "sign_pack")
         self.sign_box.setChecked(True)
-        self.blank_box = _named(QCheckBox("Blank pages for double-sided printing"), "blank_pages")
+        self.blank_box = named(QCheckBox("Blank pages for double-sided printing"), "blank_pages")
         self.blank_box.setChecked(True)
         self.build_button = self._button("Build pack…", "build_pack", lambda: self.build_pack("A"))
         self.build_b_button = self._button("Build Part B pack…", "build_pack_b", lambda: self.build_pack("B"))
@@ -416,7 +409,7 @@ class MeetingsView(QWidget):
         self.setEnabled(not busy)
 
     def _button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-        button = _named(QPushButton(text), name)
+        button = named(QPushButton(text), name)
         button.clicked.connect(slot)
         return button
 
@@ -431,6 +424,11 @@ class MeetingsView(QWidget):
             return None
         self.changed.emit()
         return result
+
+    def _change_item(self, item_id: int, failed: str, fn: Callable[[], Any]) -> None:
+        """Run one change to an item, then show the agenda again with that item selected."""
+        self._guard(failed, fn)
+        self.show_meeting(self.meeting_id, select_item=item_id)
 
     # ---- listing
 
@@ -500,12 +498,11 @@ class MeetingsView(QWidget):
         item_id = self.item_id
         if item_id is None:
             return
-        self._guard("Item not saved", lambda: self.controller.save_item(item_id, {
+        self._change_item(item_id, "Item not saved", lambda: self.controller.save_item(item_id, {
             "title": fields.title, "kind": fields.kind, "part": fields.part,
             "exempt_paragraph": fields.exempt_paragraph, "report_of": fields.report_of,
             "presented_by": fields.presented_by, "subtopics": fields.subtopics,
         }))
-        self.show_meeting(self.meeting_id, select_item=item_id)
 
     def _add_item(self) -> None:
         meeting_id = self.meeting_id
@@ -520,8 +517,7 @@ class MeetingsView(QWidget):
         item_id = self.item_id
         if item_id is None:
             return
-        self._guard("Item not moved", lambda: self.controller.move_item(item_id, offset))
-        self.show_meeting(self.meeting_id, select_item=item_id)
+        self._change_item(item_id, "Item not moved", lambda: self.controller.move_item(item_id, offset))
 
     def _delete_item(self) -> None:
         item_id = self.item_id
@@ -547,8 +543,7 @@ class MeetingsView(QWidget):
             except OSError as exc:
                 self.dialogs.error(self, "Not attached", f"{path.name} cannot be read: {exc.strerror}.")
                 return
-            self._guard("Not attached", lambda: self.controller.attach_pdf(item_id, path, content))
-            self.show_meeting(self.meeting_id, select_item=item_id)
+            self._change_item(item_id, "Not attached", lambda: self.controller.attach_pdf(item_id, path, content))
 
         self.dialogs.choose_open_file(self, "Attach a PDF", chosen, name_filter=PDF_FILTER)
 
@@ -579,8 +574,7 @@ class MeetingsView(QWidget):
             reasons=dialog.text("reasons"), background_papers=dialog.text("background_papers"),
             contacts=contacts_from_text(dialog.text("contacts")), implication_answers=dialog.answers(),
         )
-        self._guard("Cover report not saved", lambda: self.controller.save_cover(item_id, **report))
-        self.show_meeting(self.meeting_id, select_item=item_id)
+        self._change_item(item_id, "Cover report not saved", lambda: self.controller.save_cover(item_id, **report))
 
     def _export_docx(self) -> None:
         item_id = self.item_id

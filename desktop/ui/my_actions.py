@@ -27,7 +27,7 @@ from desktop.ui.action_table_model import (
 )
 from desktop.ui.icons import icon
 from desktop.ui.plan_view import make_action_table
-from desktop.ui.widgets import heading_label, subtle_label, title_bar
+from desktop.ui.widgets import SCREEN_MARGINS, column_of, heading_label, named, subtle_label, title_bar
 
 
 def due_this_quarter(row: ActionRow, data: PlanData) -> bool:
@@ -44,20 +44,12 @@ class _Card(QFrame):
     def __init__(self, title: str, name: str) -> None:
         super().__init__()
         self.setObjectName("card")
-        self.value = QLabel("0")
-        self.value.setObjectName(name)
+        self.value = named(QLabel("0"), name)
         font = self.value.font()
         font.setPointSizeF(font.pointSizeF() * 1.9)
         font.setBold(True)
         self.value.setFont(font)
-        caption = QLabel(title)
-        caption.setObjectName("subtle")
-        caption.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 10, 14, 10)
-        layout.setSpacing(2)
-        layout.addWidget(self.value)
-        layout.addWidget(caption)
+        column_of(self.value, subtle_label(title), parent=self, margins=(14, 10, 14, 10), spacing=2)
         self.setAccessibleName(title)
 
     def set(self, n: int) -> None:
@@ -86,8 +78,7 @@ class MyActionsView(QWidget):
 
         self.heading = heading_label("My actions")
         self.who = subtle_label()
-        self.change_person = QPushButton(icon("person"), "C&hange who I am…")
-        self.change_person.setObjectName("change_person")
+        self.change_person = named(QPushButton(icon("person"), "C&hange who I am…"), "change_person")
         top = title_bar(self.heading, self.who, self.change_person)
 
         self.cards = {
@@ -124,12 +115,7 @@ class MyActionsView(QWidget):
             self.table.horizontalHeader().restoreState(header)
 
         content = QWidget()
-        content_layout = QVBoxLayout(content)
-        content_layout.setContentsMargins(0, 0, 0, 0)
-        content_layout.setSpacing(10)
-        content_layout.addLayout(cards)
-        content_layout.addLayout(tools)
-        content_layout.addWidget(self.table, 1)
+        column_of(cards, tools, (self.table, 1), parent=content, spacing=10)
 
         nobody = QWidget()
         nobody_layout = QVBoxLayout(nobody)
@@ -146,11 +132,7 @@ class MyActionsView(QWidget):
         self.pages = QStackedWidget()
         self.pages.addWidget(nobody)
         self.pages.addWidget(content)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 8)
-        layout.setSpacing(10)
-        layout.addLayout(top)
-        layout.addWidget(self.pages, 1)
+        column_of(top, (self.pages, 1), parent=self, margins=SCREEN_MARGINS, spacing=10)
 
         self.change_person.clicked.connect(self.choose_person_requested)
         self.choose.clicked.connect(self.choose_person_requested)

@@ -6,13 +6,14 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QLabel, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTreeView, QWidget
 
 from desktop.services.queries import ObjectiveNode
 from desktop.services.rag import RagScheme
 from desktop.services.readmodels import PlanChoice
 from desktop.ui.rag_delegate import describe, rag_icon
 from desktop.ui.roles import Role
+from desktop.ui.widgets import chooser, column_of, named
 
 KIND_ROLE = Role.KIND
 ID_ROLE = Role.ID
@@ -34,20 +35,14 @@ class Navigator(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("navigator")
-        self.plans = QComboBox()
-        self.plans.setObjectName("plan_chooser")
-        self.plans.setAccessibleName("Plan")
-        self.plans.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.plans.setMinimumContentsLength(16)
+        self.plans = chooser("plan_chooser", "Plan", 16)
         label = QLabel("P&lan")
         label.setBuddy(self.plans)
         label.setObjectName("section_label")
 
         self.model = QStandardItemModel(self)
         self.model.setHorizontalHeaderLabels(["Objectives and priorities", "Actions"])
-        self.tree = QTreeView()
-        self.tree.setObjectName("plan_tree")
-        self.tree.setAccessibleName("Objectives and priorities")
+        self.tree = named(QTreeView(), "plan_tree", "Objectives and priorities")
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -59,12 +54,7 @@ class Navigator(QWidget):
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.selectionModel().selectionChanged.connect(self._on_tree_selection_changed)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        layout.addWidget(label)
-        layout.addWidget(self.plans)
-        layout.addWidget(self.tree, 1)
+        column_of(label, self.plans, (self.tree, 1), parent=self, spacing=6)
         self.plans.activated.connect(self._on_plans_activated)
         self._plan_id: int | None = None
 

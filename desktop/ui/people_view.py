@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -28,10 +27,18 @@ from desktop.ui.action_table_model import (
 )
 from desktop.ui.icons import icon
 from desktop.ui.plan_view import make_action_table
-from desktop.ui.quarters_view import _table
 from desktop.ui.rag_delegate import rag_pixmap
 from desktop.ui.record_model import Column, RecordProxy, RecordTableModel
-from desktop.ui.widgets import heading_label, page_of, row_of
+from desktop.ui.tables import record_table
+from desktop.ui.widgets import (
+    SCREEN_MARGINS,
+    column_of,
+    heading_label,
+    named,
+    page_of,
+    row_of,
+    wrapped_label,
+)
 
 COL_NAME, COL_TITLE, COL_ORG, COL_LEADS, COL_JOINT, COL_AWAITING, COL_OVERDUE, COL_RED_AMBER, COL_ACTIVE = range(9)
 COL_ORG_NAME, COL_ORG_SHORT, COL_ORG_KIND, COL_ORG_PEOPLE, COL_ORG_ACTIONS = range(5)
@@ -110,7 +117,7 @@ class PeopleView(QWidget):
         self.people = people_model(self)
         self.people_proxy = RecordProxy(self)
         self.people_proxy.setSourceModel(self.people)
-        self.people_table = _table(self.people_proxy, "people_table", "Lead officers")
+        self.people_table = record_table(self.people_proxy, "people_table", "Lead officers")
         for column, width in ((COL_NAME, 300), (COL_TITLE, 120), (COL_ORG, 120), (COL_LEADS, 60), (COL_JOINT, 56),
                               (COL_AWAITING, 84), (COL_OVERDUE, 76), (COL_RED_AMBER, 88)):
             self.people_table.setColumnWidth(column, width)
@@ -118,19 +125,15 @@ class PeopleView(QWidget):
         self.organisations = organisations_model(self)
         self.org_proxy = RecordProxy(self)
         self.org_proxy.setSourceModel(self.organisations)
-        self.org_table = _table(self.org_proxy, "organisations_table", "Partner organisations")
+        self.org_table = record_table(self.org_proxy, "organisations_table", "Partner organisations")
         for column, width in ((COL_ORG_NAME, 300), (COL_ORG_SHORT, 140), (COL_ORG_KIND, 200), (COL_ORG_PEOPLE, 80)):
             self.org_table.setColumnWidth(column, width)
         self.org_table.sortByColumn(COL_ORG_NAME, Qt.SortOrder.AscendingOrder)
 
-        self.add_person = QPushButton(icon("person"), "&Add person…")
-        self.add_person.setObjectName("add_person")
-        self.edit_person = QPushButton(icon("edit"), "&Edit person…")
-        self.edit_person.setObjectName("edit_person")
-        self.add_org = QPushButton(icon("organisation"), "Add &organisation…")
-        self.add_org.setObjectName("add_organisation")
-        self.edit_org = QPushButton(icon("edit"), "Edit o&rganisation…")
-        self.edit_org.setObjectName("edit_organisation")
+        self.add_person = named(QPushButton(icon("person"), "&Add person…"), "add_person")
+        self.edit_person = named(QPushButton(icon("edit"), "&Edit person…"), "edit_person")
+        self.add_org = named(QPushButton(icon("organisation"), "Add &organisation…"), "add_organisation")
+        self.edit_org = named(QPushButton(icon("edit"), "Edit o&rganisation…"), "edit_organisation")
 
         people_page = page_of(row_of(self.add_person, self.edit_person, None), self.people_table, top=8,
                               stretch_last=True)
@@ -143,9 +146,7 @@ class PeopleView(QWidget):
 
         # The selected lead's workload and actions.
         self.lead_heading = heading_label("Workload")
-        self.lead_summary = QLabel("Select a person to see the actions they lead.")
-        self.lead_summary.setObjectName("lead_summary")
-        self.lead_summary.setWordWrap(True)
+        self.lead_summary = wrapped_label("Select a person to see the actions they lead.", "lead_summary")
         self.rag_row = QHBoxLayout()
         self.rag_row.setSpacing(6)
         self.actions_model = ActionTableModel(self)
@@ -156,13 +157,8 @@ class PeopleView(QWidget):
         for column in (COL_LEAD, COL_ORGANISATION, COL_FORECAST, COL_UPDATED):
             self.actions_table.hideColumn(column)
         side = QWidget()
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(8, 0, 0, 0)
-        side_layout.setSpacing(6)
-        side_layout.addWidget(self.lead_heading)
-        side_layout.addWidget(self.lead_summary)
-        side_layout.addLayout(self.rag_row)
-        side_layout.addWidget(self.actions_table, 1)
+        column_of(self.lead_heading, self.lead_summary, self.rag_row, (self.actions_table, 1), parent=side,
+                  margins=(8, 0, 0, 0), spacing=6)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tabs)
@@ -172,12 +168,8 @@ class PeopleView(QWidget):
         state = settings.get(PEOPLE_SPLITTER)
         if not state.isEmpty():
             self.splitter.restoreState(state)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 8)
-        layout.setSpacing(8)
         self.heading = heading_label("People and organisations")
-        layout.addWidget(self.heading)
-        layout.addWidget(self.splitter, 1)
+        column_of(self.heading, (self.splitter, 1), parent=self, margins=SCREEN_MARGINS, spacing=8)
 
         self.add_person.clicked.connect(self.add_person_requested)
         self.add_org.clicked.connect(self.add_organisation_requested)

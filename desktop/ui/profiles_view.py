@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -76,6 +76,7 @@ from desktop.ui.dialog_service import DialogService
 from desktop.ui.profiles_controller import ProfilesController
 from desktop.ui.record_model import SortProxy
 from desktop.ui.roles import Role
+from desktop.ui.widgets import named
 
 SUBJECT_FILTER = "Spreadsheets (*.csv *.xlsx *.xlsm);;All files (*)"
 NEW_APPENDIX_TITLE = "Appendix \u2013 Offender profiles"
@@ -121,13 +122,6 @@ _COLOURS = {
 _TEXT_COLOUR = "#1b1b1b"
 _NUMBER = re.compile(r"^[\d,]+$")
 _NUMBERED = re.compile(r"^(.*?)(\d+)$")
-
-W = TypeVar("W", bound=QWidget)
-
-
-def _named(widget: W, name: str) -> W:
-    widget.setObjectName(name)
-    return widget
 
 
 def _plain_label(text: str = "", name: str = "") -> QLabel:
@@ -293,7 +287,7 @@ class PreviewProxy(SortProxy):
 
 def _table_view(model: PreviewTableModel, name: str, accessible: str) -> QTableView:
     proxy = PreviewProxy(model)
-    view = _named(QTableView(), name)
+    view = named(QTableView(), name)
     proxy.setParent(view)
     view.setModel(proxy)
     view.setAccessibleName(accessible)
@@ -467,7 +461,7 @@ class ImportSubjectsDialog(QDialog):
             "store and are never shown here or published.",
             "import_intro",
         )
-        self.title_edit = _named(QLineEdit(appendix_title or NEW_APPENDIX_TITLE), "appendix_title")
+        self.title_edit = named(QLineEdit(appendix_title or NEW_APPENDIX_TITLE), "appendix_title")
         self.title_edit.setReadOnly(appendix_title is not None)
         self.title_edit.setAccessibleName("Appendix")
 
@@ -476,7 +470,7 @@ class ImportSubjectsDialog(QDialog):
         for index, heading in enumerate(source.headers):
             if not heading:
                 continue
-            combo = _named(QComboBox(), f"map_{index}")
+            combo = named(QComboBox(), f"map_{index}")
             combo.setAccessibleName(f"Read the column \u201c{heading}\u201d as")
             self._fill(combo, heading, suggested.get(heading))
             combo.currentIndexChanged.connect(self._mapping_changed)
@@ -492,14 +486,14 @@ class ImportSubjectsDialog(QDialog):
         self.rows_model = SourceRowsModel(source, parent=self)
         self.mask_proxy = MaskingProxy(self)
         self.mask_proxy.setSourceModel(self.rows_model)
-        self.rows_view = _named(QTableView(), "import_rows")
+        self.rows_view = named(QTableView(), "import_rows")
         self.rows_view.setAccessibleName("First rows of the file, identifiers hidden")
         self.rows_view.setModel(self.mask_proxy)
         self.rows_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.rows_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.rows_view.setMinimumHeight(150)
 
-        self.replace_box = _named(
+        self.replace_box = named(
             QCheckBox(f"Replace the {existing_subjects} subjects already in this appendix"), "replace_subjects"
         )
         self.replace_box.setEnabled(existing_subjects > 0)
@@ -510,7 +504,7 @@ class ImportSubjectsDialog(QDialog):
         self.error.hide()
 
         self.buttons = QDialogButtonBox()
-        self.import_button = _named(
+        self.import_button = named(
             self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole), "import_button"
         )
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
@@ -612,12 +606,12 @@ class ProfilesView(QWidget):
         self.pairs: list[PairWidgets] = []
         self.import_dialog: ImportSubjectsDialog | None = None
 
-        self.appendix_list = _named(QListWidget(), "appendix_list")
+        self.appendix_list = named(QListWidget(), "appendix_list")
         self.appendix_list.setAccessibleName("Offender-profile appendices")
         self.appendix_list.setWordWrap(True)
         self.appendix_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.appendix_list.currentItemChanged.connect(self._appendix_changed)
-        self.import_button = _named(QPushButton("Import subjects\u2026"), "import_subjects")
+        self.import_button = named(QPushButton("Import subjects\u2026"), "import_subjects")
         self.import_button.clicked.connect(self.start_import)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -626,7 +620,7 @@ class ProfilesView(QWidget):
         left_layout.addWidget(self.appendix_list, 1)
         left_layout.addWidget(self.import_button)
 
-        self.profile_combo = _named(QComboBox(), "profile_combo")
+        self.profile_combo = named(QComboBox(), "profile_combo")
         self.profile_combo.setAccessibleName("Disclosure profile")
         for key, label, help_text in PROFILE_CHOICES:
             self.profile_combo.addItem(label, key)
@@ -634,7 +628,7 @@ class ProfilesView(QWidget):
         self.profile_combo.currentIndexChanged.connect(lambda _: self.show_preview())
         self.rule_label = _plain_label("", "rule_label")
         self.rule_label.setWordWrap(False)
-        self.identifiers_toggle = _named(QPushButton("Show identifiers"), "show_identifiers")
+        self.identifiers_toggle = named(QPushButton("Show identifiers"), "show_identifiers")
         self.identifiers_toggle.setCheckable(True)
         self.identifiers_toggle.setToolTip("Show the subject rows held in the store, names included. Off by default; "
                                            "switches off when you choose another appendix or leave this view.")
@@ -673,7 +667,7 @@ class ProfilesView(QWidget):
         self.grid.setColumnStretch(0, 1)
         self.grid.setColumnStretch(1, 1)
         self.grid.setHorizontalSpacing(24)
-        self.scroll_area = _named(QScrollArea(), "preview_scroll")
+        self.scroll_area = named(QScrollArea(), "preview_scroll")
         self.scroll_area.setAccessibleName("Published appendix preview")
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setWidget(self.grid_host)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +30,15 @@ from desktop.ui.action_table_model import format_date, natural_key
 from desktop.ui.icons import icon
 from desktop.ui.rag_delegate import rag_pixmap
 from desktop.ui.record_model import Column, RecordProxy, RecordTableModel
-from desktop.ui.widgets import heading_label
+from desktop.ui.tables import record_table
+from desktop.ui.widgets import (
+    SCREEN_MARGINS,
+    column_of,
+    heading_label,
+    named,
+    row_of,
+    wrapped_label,
+)
 from desktop.ui.workspace import Workspace
 
 COL_LABEL, COL_START, COL_END, COL_DEADLINE, COL_STATE, COL_RETURNS, COL_CLOSED = range(7)
@@ -89,25 +95,6 @@ def awaited_model(parent: QWidget) -> RecordTableModel:
         Column("Awaiting", lambda a: f"{len(a.codes):,}", lambda a: len(a.codes), numeric=True),
         Column("Actions", lambda a: ", ".join(a.codes), lambda a: len(a.codes), lambda a: ", ".join(a.codes)),
     ], parent)
-
-
-def _table(model: RecordProxy, name: str, accessible: str) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setAccessibleName(accessible)
-    table.setModel(model)
-    table.setSortingEnabled(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setTabKeyNavigation(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 12)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    table.horizontalHeader().setHighlightSections(False)
-    return table
 
 
 def rag_summary(data: PlanData) -> list[tuple[str | None, str, int]]:
@@ -186,7 +173,7 @@ class CloseQuarterDialog(QDialog):
             self.model.set_rows(awaited)
             proxy = RecordProxy(self)
             proxy.setSourceModel(self.model)
-            table = _table(proxy, "awaited_table", "Lead officers with updates outstanding")
+            table = record_table(proxy, "awaited_table", "Lead officers with updates outstanding")
             table.setColumnWidth(COL_LEAD, 340)
             table.setColumnWidth(COL_LEAD_ORG, 150)
             table.setColumnWidth(COL_AWAITING, 90)
@@ -247,16 +234,11 @@ class QuartersView(QWidget):
         self.setObjectName("quarters_view")
         self.workspace = workspace
         self.heading = heading_label("Quarters")
-        self.open_button = QPushButton(icon("quarter-open"), "&Open a new quarter…")
-        self.open_button.setObjectName("open_quarter")
-        self.close_button = QPushButton(icon("quarter-close"), "&Close quarter…")
-        self.close_button.setObjectName("close_quarter")
-        self.returns_button = QPushButton(icon("returns"), "Lead-officer &returns…")
-        self.returns_button.setObjectName("returns")
+        self.open_button = named(QPushButton(icon("quarter-open"), "&Open a new quarter…"), "open_quarter")
+        self.close_button = named(QPushButton(icon("quarter-close"), "&Close quarter…"), "close_quarter")
+        self.returns_button = named(QPushButton(icon("returns"), "Lead-officer &returns…"), "returns")
         self.extra_buttons = QHBoxLayout()
-        top = QHBoxLayout()
-        top.addWidget(self.open_button)
-        top.addWidget(self.close_button)
+        top = row_of(self.open_button, self.close_button)
         top.addLayout(self.extra_buttons)
         top.addWidget(self.returns_button)
         top.addStretch(1)
@@ -264,44 +246,32 @@ class QuartersView(QWidget):
         self.model = quarter_model(self)
         self.proxy = RecordProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = _table(self.proxy, "quarters_table", "Quarters")
+        self.table = record_table(self.proxy, "quarters_table", "Quarters")
         for column, width in ((COL_LABEL, 120), (COL_START, 120), (COL_END, 120), (COL_DEADLINE, 120),
                               (COL_STATE, 150), (COL_RETURNS, 150)):
             self.table.setColumnWidth(column, width)
         self.table.sortByColumn(COL_START, Qt.SortOrder.DescendingOrder)
 
-        self.summary = QLabel()
-        self.summary.setObjectName("quarter_summary")
-        self.summary.setWordWrap(True)
+        self.summary = wrapped_label(object_name="quarter_summary")
         self.awaited = awaited_model(self)
         awaited_proxy = RecordProxy(self)
         awaited_proxy.setSourceModel(self.awaited)
-        self.awaited_table = _table(awaited_proxy, "awaited_table", "Lead officers with updates outstanding")
+        self.awaited_table = record_table(awaited_proxy, "awaited_table", "Lead officers with updates outstanding")
         self.awaited_table.setColumnWidth(COL_LEAD, 400)
         self.awaited_table.setColumnWidth(COL_LEAD_ORG, 180)
         self.awaited_table.setColumnWidth(COL_AWAITING, 100)
         self.awaited_table.sortByColumn(COL_AWAITING, Qt.SortOrder.DescendingOrder)
         self.awaited_table.horizontalHeader().setSectionResizeMode(COL_CODES, QHeaderView.ResizeMode.Stretch)
         lower = QWidget()
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.setSpacing(6)
         self.awaited_heading = heading_label("Returns awaited")
-        lower_layout.addWidget(self.awaited_heading)
-        lower_layout.addWidget(self.summary)
-        lower_layout.addWidget(self.awaited_table, 1)
+        column_of(self.awaited_heading, self.summary, (self.awaited_table, 1), parent=lower, spacing=6)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(lower)
         splitter.setSizes([260, 440])
         splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 8)
-        layout.setSpacing(10)
-        layout.addWidget(self.heading)
-        layout.addLayout(top)
-        layout.addWidget(splitter, 1)
+        column_of(self.heading, top, (splitter, 1), parent=self, margins=SCREEN_MARGINS, spacing=10)
         self.open_button.clicked.connect(self.open_requested)
         self.close_button.clicked.connect(self.close_requested)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)

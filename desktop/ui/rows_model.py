@@ -12,7 +12,9 @@ R = TypeVar("R")
 
 
 class RowsModel(QAbstractTableModel, Generic[R]):
-    """Rows of records of type ``R``; subclasses give ``columnCount`` and ``data`` (use :meth:`record` there)."""
+    """Rows of records of type ``R``; subclasses give ``columnCount`` and either the cell hooks (``_display``,
+    ``_sort_value``, ``_tooltip``, ``_role``) that the shared :meth:`data` asks, or a ``data`` of their own (use
+    :meth:`record` there)."""
 
     SortRole, RowRole, RagRole = Role.SORT, Role.ROW, Role.RAG
 
@@ -41,4 +43,30 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """A cell's text, sort value, record, tooltip, or what :meth:`_role` answers for any other role."""
+        row = self.record(index)
+        if row is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Role.SORT:
+            return self._sort_value(row, column)
+        if role == Role.ROW:
+            return row
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        return self._role(row, column, role)
+
+    def _display(self, row: R, column: int) -> str:
         raise NotImplementedError
+
+    def _sort_value(self, row: R, column: int) -> Any:
+        return self._display(row, column)
+
+    def _tooltip(self, row: R, column: int) -> str | None:
+        return None
+
+    def _role(self, row: R, column: int, role: int) -> Any:
+        """The answer for a role other than display, sort, row and tooltip (colours, fonts, alignment…)."""
+        return None

@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -32,7 +31,18 @@ from desktop.store import keys
 from desktop.store.errors import StoreError
 from desktop.store.passphrase import MIN_LENGTH, assess
 from desktop.ui.icons import icon
-from desktop.ui.widgets import add_shortcut, heading_label, plural, row_of
+from desktop.ui.widgets import (
+    add_shortcut,
+    chooser,
+    column_of,
+    heading_label,
+    named,
+    plural,
+    row_of,
+    separator,
+    subtle_label,
+    wrapped_label,
+)
 
 FILE_FOOTER = "your data stays on this computer, encrypted (SQLCipher, AES-256)"
 SERVER_FOOTER = ("your data is kept on the partnership's server; offender identifiers are encrypted on this computer "
@@ -43,9 +53,7 @@ STRENGTH_COLOURS = ("#c0392b", "#d35400", "#b7950b", "#9a7d0a", "#1e6b33")
 
 
 def _password(name: str, accessible: str) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setObjectName(name)
-    edit.setAccessibleName(accessible)
+    edit = named(QLineEdit(), name, accessible)
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     edit.setInputMethodHints(Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhNoPredictiveText
                              | Qt.InputMethodHint.ImhSensitiveData)
@@ -56,6 +64,15 @@ def _password(name: str, accessible: str) -> QLineEdit:
                                                        else QLineEdit.EchoMode.Password))
     edit.addAction(reveal, QLineEdit.ActionPosition.TrailingPosition)
     return edit
+
+
+def _with_button(field: QWidget, button: QPushButton) -> QHBoxLayout:
+    """A field taking the width, with its "Choose…" button after it."""
+    row = QHBoxLayout()
+    row.setSpacing(8)
+    row.addWidget(field, 1)
+    row.addWidget(button)
+    return row
 
 
 class UnlockScreen(QWidget):
@@ -86,46 +103,28 @@ class UnlockScreen(QWidget):
         font.setPointSizeF(font.pointSizeF() * 2.2)
         font.setBold(True)
         title.setFont(font)
-        subtitle = QLabel("Delivery plans for community safety partnerships — encrypted, offline")
-        subtitle.setObjectName("subtle")
-        subtitle.setWordWrap(True)
+        subtitle = subtle_label("Delivery plans for community safety partnerships — encrypted, offline")
 
         # ---- unlock page
-        self.store = QComboBox()
-        self.store.setObjectName("store_chooser")
-        self.store.setAccessibleName("Store")
-        self.store.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.store.setMinimumContentsLength(28)
-        self.choose_button = QPushButton(icon("open"), "C&hoose file…")
-        self.choose_button.setObjectName("choose_store")
-        store_row = QHBoxLayout()
-        store_row.setSpacing(8)
-        store_row.addWidget(self.store, 1)
-        store_row.addWidget(self.choose_button)
+        self.store = chooser("store_chooser", "Store", 28)
+        self.choose_button = named(QPushButton(icon("open"), "C&hoose file…"), "choose_store")
+        store_row = _with_button(self.store, self.choose_button)
         self.passphrase = _password("passphrase", "Passphrase")
         self.passphrase.setPlaceholderText("The store's passphrase")
         # ---- the server form (shown instead of the store row by "Connect to server…")
         self.server_names: set[Path] = set()  # entries of the store list that name a server (`pathways --server`)
-        self.server_address = QLineEdit()
-        self.server_address.setObjectName("server_address")
-        self.server_address.setAccessibleName("Server address")
+        self.server_address = named(QLineEdit(), "server_address", "Server address")
         self.server_address.setPlaceholderText("postgresql://role@host/database")
         self.server_address.setToolTip("Your own database role, the server and the partnership's database, as your "
                                        "administrator gave them")
         self.server_password = _password("server_password", "Your server password")
         self.server_password.setPlaceholderText("Your role's password (not needed if it is in ~/.pgpass)")
-        self.server_button = QPushButton("Connect to se&rver…")
-        self.server_button.setObjectName("connect_server")
-        self.server_button.setAccessibleName("Connect to server")
+        self.server_button = named(QPushButton("Connect to se&rver…"), "connect_server", "Connect to server")
         self.server_button.setCheckable(True)
-        self.message = QLabel()
-        self.message.setObjectName("unlock_message")
-        self.message.setWordWrap(True)
+        self.message = wrapped_label(object_name="unlock_message")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.hide()
-        self.hint = QLabel()
-        self.hint.setObjectName("subtle")
-        self.hint.setWordWrap(True)
+        self.hint = subtle_label()
         self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hint.hide()
         self.unlock_button = QPushButton(icon("lock"), "&Unlock")
@@ -153,43 +152,26 @@ class UnlockScreen(QWidget):
         unlock_form.addRow(self.pass_label, self.passphrase)
         self.unlock_form = unlock_form
         unlock_page = QWidget()
-        unlock_layout = QVBoxLayout(unlock_page)
-        unlock_layout.setContentsMargins(0, 0, 0, 0)
-        unlock_layout.setSpacing(12)
         self.unlock_heading = heading_label("Unlock a store")
-        unlock_layout.addWidget(self.unlock_heading)
-        unlock_layout.addLayout(unlock_form)
-        unlock_layout.addWidget(self.message)
-        unlock_layout.addWidget(self.hint)
-        unlock_layout.addLayout(row_of(self.new_button, self.server_button, None, self.unlock_button))
+        column_of(self.unlock_heading, unlock_form, self.message, self.hint,
+                  row_of(self.new_button, self.server_button, None, self.unlock_button), parent=unlock_page,
+                  spacing=12)
 
         # ---- create page
-        self.new_path = QLineEdit()
-        self.new_path.setObjectName("new_path")
-        self.new_path.setAccessibleName("New store file")
+        self.new_path = named(QLineEdit(), "new_path", "New store file")
         self.new_path.setPlaceholderText("Where to keep the new encrypted store")
-        self.new_choose = QPushButton(icon("open"), "Ch&oose…")
-        self.new_choose.setObjectName("choose_new_path")
-        path_row = QHBoxLayout()
-        path_row.setSpacing(8)
-        path_row.addWidget(self.new_path, 1)
-        path_row.addWidget(self.new_choose)
+        self.new_choose = named(QPushButton(icon("open"), "Ch&oose…"), "choose_new_path")
+        path_row = _with_button(self.new_path, self.new_choose)
         self.new_pass = _password("new_passphrase", "New passphrase")
         self.new_pass.setPlaceholderText(f"At least {MIN_LENGTH} characters; a few unrelated words is easiest")
         self.repeat = _password("repeat_passphrase", "Repeat the passphrase")
-        self.meter = QProgressBar()
-        self.meter.setObjectName("strength_meter")
-        self.meter.setAccessibleName("Passphrase strength")
+        self.meter = named(QProgressBar(), "strength_meter", "Passphrase strength")
         self.meter.setRange(0, 4)
         self.meter.setValue(0)
         self.meter.setTextVisible(False)
         self.meter.setFixedHeight(8)
-        self.strength = QLabel("Strength: –")
-        self.strength.setObjectName("strength_label")
-        self.strength.setWordWrap(True)
-        self.create_message = QLabel()
-        self.create_message.setObjectName("create_message")
-        self.create_message.setWordWrap(True)
+        self.strength = wrapped_label("Strength: –", "strength_label")
+        self.create_message = wrapped_label(object_name="create_message")
         self.create_message.hide()
         self.create_button = QPushButton(icon("new-store"), "C&reate store")
         self.create_button.setObjectName("create_store")
@@ -203,24 +185,12 @@ class UnlockScreen(QWidget):
             label = QLabel(text)
             label.setBuddy(self.new_path if text == "&File" else widget)  # type: ignore[arg-type]
             create_form.addRow(label, widget)
-        meter_box = QVBoxLayout()
-        meter_box.setSpacing(4)
-        meter_box.addWidget(self.meter)
-        meter_box.addWidget(self.strength)
-        create_form.addRow(QLabel("Strength"), meter_box)
+        create_form.addRow(QLabel("Strength"), column_of(self.meter, self.strength, spacing=4))
         create_page = QWidget()
-        create_layout = QVBoxLayout(create_page)
-        create_layout.setContentsMargins(0, 0, 0, 0)
-        create_layout.setSpacing(12)
-        create_layout.addWidget(heading_label("Create a new store"))
-        explain = QLabel("The store is one encrypted file. Its passphrase is the only key: Pathways cannot recover "
-                         "it, so keep it somewhere safe (a password manager).")
-        explain.setWordWrap(True)
-        explain.setObjectName("subtle")
-        create_layout.addWidget(explain)
-        create_layout.addLayout(create_form)
-        create_layout.addWidget(self.create_message)
-        create_layout.addLayout(row_of(self.back_button, None, self.create_button))
+        explain = subtle_label("The store is one encrypted file. Its passphrase is the only key: Pathways cannot "
+                               "recover it, so keep it somewhere safe (a password manager).")
+        column_of(heading_label("Create a new store"), explain, create_form, self.create_message,
+                  row_of(self.back_button, None, self.create_button), parent=create_page, spacing=12)
 
         self.pages = QStackedWidget()
         self.pages.addWidget(unlock_page)
@@ -249,17 +219,8 @@ class UnlockScreen(QWidget):
         card.setObjectName("unlock_card")
         card.setMaximumWidth(640)
         card.setMinimumWidth(560)
-        card_layout = QVBoxLayout(card)
-        card_layout.setContentsMargins(32, 28, 32, 24)
-        card_layout.setSpacing(14)
-        card_layout.addWidget(title)
-        card_layout.addWidget(subtitle)
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setObjectName("separator")
-        card_layout.addWidget(line)
-        card_layout.addWidget(self.pages)
-        card_layout.addWidget(self.busy)
+        column_of(title, subtitle, separator(), self.pages, self.busy, parent=card, margins=(32, 28, 32, 24),
+                  spacing=14)
         self.footer = footer = QLabel(f"Pathways {__version__} · {FILE_FOOTER}")
         footer.setObjectName("subtle")
         footer.setAccessibleName("Where your data is kept")
@@ -473,13 +434,8 @@ class UnlockScreen(QWidget):
         if path is None:
             self.show_message("Choose a store file first (Choose file…), or create a new store.")
             return
-        if not secret:
-            self.show_message("Enter the store's passphrase.")
-            self.passphrase.setFocus()
-            return
-        self.message.hide()
-        self.set_busy(True, f"Unlocking {path.name}…")
-        self.unlock_requested.emit(path, secret)
+        if self._begin(secret, "Enter the store's passphrase.", f"Unlocking {path.name}…"):
+            self.unlock_requested.emit(path, secret)
 
     def _on_connect_clicked(self) -> None:
         from desktop.store.server import connection_address, display_name  # server modules load only when used
@@ -492,13 +448,18 @@ class UnlockScreen(QWidget):
             self.show_message(str(exc))
             self.server_address.setFocus()
             return
+        if self._begin(secret, "Enter the partnership's data passphrase.", f"Connecting to {display_name(address)}…"):
+            self.connect_requested.emit(address, secret)
+
+    def _begin(self, secret: str, missing: str, busy: str) -> bool:
+        """Show the busy row and say yes if a passphrase was typed; otherwise ask for it (``missing``)."""
         if not secret:
-            self.show_message("Enter the partnership's data passphrase.")
+            self.show_message(missing)
             self.passphrase.setFocus()
-            return
+            return False
         self.message.hide()
-        self.set_busy(True, f"Connecting to {display_name(address)}…")
-        self.connect_requested.emit(address, secret)
+        self.set_busy(True, busy)
+        return True
 
     def _prime_key(self, text: str) -> None:
         """Derive the key for what is typed so far on a background thread, so Enter finds it ready (keys.py).

@@ -43,7 +43,7 @@ from desktop.ui.action_table_model import format_date
 from desktop.ui.dialog_base import field_box
 from desktop.ui.icons import icon
 from desktop.ui.rag_delegate import rag_icon, rag_pixmap
-from desktop.ui.widgets import FieldError, add_shortcut, fit_to_screen, heading_label
+from desktop.ui.widgets import FieldError, add_shortcut, heading_label, remember_geometry
 from desktop.ui.workspace import Change, Workspace
 
 CONFLICT = "conflict"  # the field key save() reports when someone else recorded an update first
@@ -425,11 +425,7 @@ class UpdateDialog(QDialog):
         add_shortcut(self, QKeySequence("Ctrl+Enter"), lambda: self._on_save(advance=True))
         add_shortcut(self, QKeySequence.StandardKey.Save, lambda: self._on_save(advance=False))
         self._suggested: str | None = None
-        fit_to_screen(self, 880, 700)
-        geometry = workspace.settings.get(UPDATE_GEOMETRY)
-        if not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        self.finished.connect(lambda _: workspace.settings.set(UPDATE_GEOMETRY, self.saveGeometry()))
+        remember_geometry(self, workspace.settings, UPDATE_GEOMETRY, 880, 700)
 
     def _row(self, form: QFormLayout, label: QLabel, field: QWidget, key: str, buddy: QWidget | None = None) -> None:
         label.setBuddy(buddy or field)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QByteArray,
     QDate,
     QModelIndex,
     QObject,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -44,11 +46,13 @@ from PySide6.QtWidgets import (
 
 from desktop.services.rag import RagScheme
 from desktop.services.readmodels import HistoryEntry, PersonInfo
+from desktop.settings import Option, Settings
 from desktop.ui.action_table_model import format_date
 from desktop.ui.rag_delegate import chip_width, paint_chip
 
 _NO_DATE = QDate(1900, 1, 1)
 Index = QModelIndex | QPersistentModelIndex
+W = TypeVar("W", bound=QWidget)
 
 
 class OptionalDateEdit(QDateEdit):
@@ -166,17 +170,11 @@ class LeadsEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._people: dict[int, PersonInfo] = {}
-        self.list = QListWidget()
-        self.list.setObjectName("leads_list")
-        self.list.setAccessibleName("Lead officers (the first is the primary lead)")
+        self.list = named(QListWidget(), "leads_list", "Lead officers (the first is the primary lead)")
         self.list.setMaximumHeight(self.list.fontMetrics().lineSpacing() * 4 + 10)
         self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.chooser = QComboBox()
-        self.chooser.setObjectName("lead_chooser")
-        self.chooser.setAccessibleName("Lead officer to add")
-        self.chooser.setMinimumContentsLength(24)
-        self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.chooser = chooser("lead_chooser", "Lead officer to add", 24)
         self.add_button = QPushButton("&Add lead")
         self.remove_button = QPushButton("Re&move")
         self.primary_button = QPushButton("Make &primary")
@@ -186,19 +184,11 @@ class LeadsEditor(QWidget):
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.chooser, 1)
         top.addWidget(self.add_button)
-        side = QVBoxLayout()
-        side.setContentsMargins(0, 0, 0, 0)
-        side.addWidget(self.primary_button)
-        side.addWidget(self.remove_button)
-        side.addStretch(1)
         bottom = QHBoxLayout()
         bottom.setContentsMargins(0, 0, 0, 0)
         bottom.addWidget(self.list, 1)
-        bottom.addLayout(side)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addLayout(bottom)
+        bottom.addLayout(column_of(self.primary_button, self.remove_button, None))
+        column_of(top, bottom, parent=self)
         self.add_button.clicked.connect(self._on_add_clicked)
         self.remove_button.clicked.connect(self._on_remove_clicked)
         self.primary_button.clicked.connect(self._on_primary_clicked)
@@ -541,26 +531,88 @@ def row_of(*items: QWidget | None, margins: int | None = None) -> QHBoxLayout:
     return row
 
 
-def page_of(*items: QWidget | QHBoxLayout, top: int = 0, stretch_last: bool = False) -> QWidget:
-    """A plain page: widgets and rows stacked top to bottom, the last one taking the spare height if asked."""
-    page = QWidget()
-    column = QVBoxLayout(page)
-    column.setContentsMargins(0, top, 0, 0)
-    for n, item in enumerate(items):
-        stretch = 1 if stretch_last and n == len(items) - 1 else 0
-        if isinstance(item, QHBoxLayout):
+def named(widget: W, object_name: str, spoken: str = "") -> W:
+    """``widget`` with its object name (for the stylesheet and tests) and, when given, the name a screen reader
+    speaks for it (a control with no visible label of its own needs one)."""
+    widget.setObjectName(object_name)
+    if spoken:
+        widget.setAccessibleName(spoken)
+    return widget
+
+
+def chooser(object_name: str, spoken: str, chars: int) -> QComboBox:
+    """A drop-down list wide enough to show ``chars`` characters of its longest choice, however long that is."""
+    combo = named(QComboBox(), object_name, spoken)
+    combo.setMinimumContentsLength(chars)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    return combo
+
+
+SCREEN_MARGINS = (14, 12, 14, 8)  # around a whole screen's content
+
+Stacked = QWidget | QLayout | tuple[QWidget | QLayout, int]
+
+
+def column_of(*items: Stacked | None, parent: QWidget | None = None,
+              margins: tuple[int, int, int, int] = (0, 0, 0, 0), spacing: int | None = None) -> QVBoxLayout:
+    """Widgets and layouts stacked top to bottom, on ``parent`` when given; ``(item, 1)`` gives an item the spare
+    height, and ``None`` stands for a stretch that takes it instead."""
+    column = QVBoxLayout(parent) if parent is not None else QVBoxLayout()
+    column.setContentsMargins(*margins)
+    if spacing is not None:
+        column.setSpacing(spacing)
+    for entry in items:
+        if entry is None:
+            column.addStretch(1)
+            continue
+        item, stretch = entry if isinstance(entry, tuple) else (entry, 0)
+        if isinstance(item, QLayout):
             column.addLayout(item, stretch)
         else:
             column.addWidget(item, stretch)
+    return column
+
+
+def page_of(*items: QWidget | QHBoxLayout, top: int = 0, stretch_last: bool = False) -> QWidget:
+    """A plain page: widgets and rows stacked top to bottom, the last one taking the spare height if asked."""
+    page = QWidget()
+    last = len(items) - 1
+    column_of(*((item, 1) if stretch_last and n == last else item for n, item in enumerate(items)), parent=page,
+              margins=(0, top, 0, 0))
     return page
+
+
+def separator() -> QFrame:
+    """The thin rule between parts of a card or panel (object name ``separator`` in the stylesheet)."""
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setObjectName("separator")
+    return line
+
+
+def wrapped_label(text: str = "", object_name: str = "") -> QLabel:
+    """A label whose text wraps, with its object name for the stylesheet."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    if object_name:
+        label.setObjectName(object_name)
+    return label
+
+
+def remember_geometry(dialog: QDialog, settings: Settings, option: Option[QByteArray], width: int,
+                      height: int) -> None:
+    """Open ``dialog`` at the size the user left it (else ``width`` × ``height``, within the screen), and keep its
+    size in ``option`` each time it closes."""
+    fit_to_screen(dialog, width, height)
+    geometry = settings.get(option)
+    if not geometry.isEmpty():
+        dialog.restoreGeometry(geometry)
+    dialog.finished.connect(lambda _: settings.set(option, dialog.saveGeometry()))
 
 
 def subtle_label(text: str = "") -> QLabel:
     """A wrapped, quieter line of text (object name ``subtle`` in the stylesheet)."""
-    label = QLabel(text)
-    label.setObjectName("subtle")
-    label.setWordWrap(True)
-    return label
+    return wrapped_label(text, "subtle")
 
 
 def title_bar(heading: QLabel, subtitle: QLabel, button: QWidget) -> QHBoxLayout:

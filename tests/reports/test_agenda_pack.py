@@ -29,7 +29,7 @@ from desktop.reports.agenda_pack import (
 from desktop.reports.cover_docx import build_cover_docx
 from desktop.reports.signing import verify_pdf
 from desktop.resources import resource_path
-from desktop.services import meetings, plans, signing_setup
+from desktop.services import agenda_papers, committees, meetings, pack_contents, plans, signing_setup
 from desktop.services.actor import Actor
 from desktop.services.errors import DisclosureBlocked, ValidationError
 from desktop.services.meeting_demo import demo_meeting
@@ -106,14 +106,14 @@ def actor() -> Actor:
 def _meeting(session: Session, actor: Actor, style: HouseStyle = HouseStyle.DURHAM, extra_items: int = 0) -> Meeting:
     partnership = plans.add_partnership(session, actor, "Safe Durham Partnership", "SDP")
     clerk = plans.add_person(session, actor, name="Jo Bloggs", job_title="Democratic Services Officer")
-    committee = meetings.add_committee(
+    committee = committees.add_committee(
         session, actor, partnership, "Safer and Stronger Communities Overview and Scrutiny Committee",
         house_style=style, clerk=clerk, signoff="Head of Legal and Democratic Services\nCounty Hall, Durham",
         contact="Jo Bloggs Tel: 03000 268 140",
         implications_template="hartlepool" if style == HouseStyle.HARTLEPOOL else "",
     )
     for n in range(3):
-        meetings.add_member(session, actor, committee, honorific="Councillor", name=f"A Member{n}")
+        committees.add_member(session, actor, committee, honorific="Councillor", name=f"A Member{n}")
     meeting = meetings.add_meeting(session, actor, committee, dt.date(2016, 2, 15), time=dt.time(9, 30),
                                    venue="Committee Room 2, County Hall, Durham", issued_on=dt.date(2016, 2, 5))
     parent = next((i for i in meeting.items if i.title == "Other Items for Decision"), None)
@@ -125,31 +125,33 @@ def _meeting(session: Session, actor: Actor, style: HouseStyle = HouseStyle.DURH
     if style == HouseStyle.HARTLEPOOL:
         minutes = meetings.add_item(session, actor, meeting, "To confirm the minutes of the meeting held on 9 May",
                                     parent=minutes)
-    meetings.attach_pdf(session, actor, minutes, "minutes.pdf", paper(3, "MINUTES"), title="Minutes")
+    agenda_papers.attach_pdf(session, actor, minutes, "minutes.pdf", paper(3, "MINUTES"), title="Minutes")
     strategy = item("Reducing Re-offending Strategy 2015/18", report_of="the Head of Offender Services")
-    meetings.set_cover_report(
+    agenda_papers.set_cover_report(
         session, actor, strategy, purpose="To provide members with the strategy (COVER-STRATEGY).",
         background="Section 108 of the Policing and Crime Act 2009.\nA second paragraph.",
         sections=[ReportSection("Current Position", "- a bullet\n- another")],
         recommendations="Note the report.", contacts=[ContactLine("Community Safety Manager", tel="03000 265 435")],
     )
-    meetings.attach_pdf(session, actor, strategy, "strategy.pdf", paper(5, "STRATEGY"), title="Appendix 2: Strategy")
-    meetings.attach_pdf(session, actor, strategy, "plan.pdf", paper(2, "PLANWIDE", landscape=True),
-                        title="Appendix 3: Plan")
+    agenda_papers.attach_pdf(session, actor, strategy, "strategy.pdf", paper(5, "STRATEGY"),
+                             title="Appendix 2: Strategy")
+    agenda_papers.attach_pdf(session, actor, strategy, "plan.pdf", paper(2, "PLANWIDE", landscape=True),
+                             title="Appendix 3: Plan")
     item("Overview and Scrutiny Review Updates", kind="verbal", presented_by="the Overview and Scrutiny Officer",
          subtopics=["Alcohol", "20mph Limits"])
     panel = item("Police and Crime Panel", report_of="the Assistant Chief Executive")
-    meetings.attach_pdf(session, actor, panel, "panel.pdf", paper(1, "PANEL", rotate=90), title="Panel report")
+    agenda_papers.attach_pdf(session, actor, panel, "panel.pdf", paper(1, "PANEL", rotate=90), title="Panel report")
     for n in range(extra_items):
         extra = item(f"Further business item {n + 1} with a title long enough to wrap onto a second line of the sheet",
                      report_of="the Assistant Chief Executive", presented_by="the Head of Durham NPS")
-        meetings.attach_pdf(session, actor, extra, f"extra{n}.pdf", paper(1 + n % 3, f"EXTRA{n}"))
+        agenda_papers.attach_pdf(session, actor, extra, f"extra{n}.pdf", paper(1 + n % 3, f"EXTRA{n}"))
     exempt = meetings.add_item(session, actor, meeting, "Domestic Homicide Review action plan", part=Part.B,
                                exempt_paragraph="1", report_of="the Exempt Report Author",
                                presented_by="the Exempt Presenter", subtopics=["Exempt subtopic"])
-    meetings.set_cover_report(session, actor, exempt, purpose=f"Closed session ({SECRET}-cover).",
-                              background="Victim family liaison details.")
-    meetings.attach_pdf(session, actor, exempt, "dhr.pdf", paper(1, f"{SECRET}-paper"), title="Appendix 2: Actions")
+    agenda_papers.set_cover_report(session, actor, exempt, purpose=f"Closed session ({SECRET}-cover).",
+                                   background="Victim family liaison details.")
+    agenda_papers.attach_pdf(session, actor, exempt, "dhr.pdf", paper(1, f"{SECRET}-paper"),
+                             title="Appendix 2: Actions")
     return meeting
 
 
@@ -351,7 +353,7 @@ def test_the_export_gate_checks_the_pack(session: Session, actor: Actor, tmp_pat
     appendix.subjects.append(ProfileSubject(name="Zebedee Quartermaine"))
     session.add(appendix)
     item = next(i for i in meeting.items if i.title == "Police and Crime Panel")
-    meetings.attach_pdf(session, actor, item, "case.pdf", paper(1, "About Zebedee Quartermaine"))
+    agenda_papers.attach_pdf(session, actor, item, "case.pdf", paper(1, "About Zebedee Quartermaine"))
     out = tmp_path / "pack.pdf"
     with pytest.raises(DisclosureBlocked):
         export_agenda_pack(session, meeting, out, sign=False)
@@ -375,7 +377,7 @@ def test_cover_report_docx(session: Session, actor: Actor) -> None:
     import docx
 
     meeting = _meeting(session, actor)
-    data = meetings.pack_data(session, meeting)
+    data = pack_contents.pack_data(session, meeting)
     item = next(i for i in data.items if i.cover is not None)
     document = docx.Document(io.BytesIO(build_cover_docx(data, item)))
     text = [p.text for p in document.paragraphs]

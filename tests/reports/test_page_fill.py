@@ -20,7 +20,7 @@ from desktop.models import Meeting, Plan
 from desktop.reports.agenda_pack import DEMO_PAGE_MARK, build_agenda_pack
 from desktop.reports.pagination import BLANK_TEXT
 from desktop.reports.publish import PublishOptions, publish_update
-from desktop.services import meetings
+from desktop.services import pack_contents
 from desktop.services.actor import Actor
 from desktop.services.queries import find_period
 from desktop.store import Store
@@ -82,7 +82,7 @@ def test_no_page_of_the_demo_pack_is_nearly_empty_and_every_page_is_marked(demo_
         meeting = session.scalars(select(Meeting)).first()
         assert meeting is not None
         pack = build_agenda_pack(session, meeting)
-        data = meetings.pack_data(session, meeting, load_part="A")
+        data = pack_contents.pack_data(session, meeting, load_part="A")
     out.write_bytes(pack.pdf)
     pages = _pages(out)
     assert len(pages) == pack.pages

@@ -26,7 +26,19 @@ from desktop.models import (
 )
 from desktop.models.meetings import ImplicationAnswer
 from desktop.resources import resource_path
-from desktop.services import audit, implications, meetings, periods, plans
+from desktop.services import (
+    agenda_papers,
+    audit,
+    committees,
+    implications,
+    meeting_calendar,
+    meeting_records,
+    meetings,
+    pack_contents,
+    periods,
+    plans,
+    schedule_12a,
+)
 from desktop.services.actor import Actor
 from desktop.services.errors import NotFound, ValidationError
 from desktop.services.meeting_demo import demo_meeting, load_demo_meeting
@@ -67,7 +79,7 @@ def partnership(session: Session, actor: Actor) -> Partnership:
 
 
 def _durham_meeting(session: Session, actor: Actor, partnership: Partnership, **kwargs: object) -> Meeting:
-    committee = meetings.add_committee(session, actor, partnership, "Safer and Stronger Communities OSC")
+    committee = committees.add_committee(session, actor, partnership, "Safer and Stronger Communities OSC")
     return meetings.add_meeting(
         session,
         actor,
@@ -113,7 +125,7 @@ def test_new_items_go_before_any_other_business_and_part_b_comes_last(
 def test_hartlepool_sections_number_their_items_decimally(
     session: Session, actor: Actor, partnership: Partnership
 ) -> None:
-    committee = meetings.add_committee(
+    committee = committees.add_committee(
         session, actor, partnership, "Safer Hartlepool Partnership", house_style=HouseStyle.HARTLEPOOL
     )
     assert committee.chair_title == "Chair"
@@ -144,7 +156,7 @@ def test_move_and_delete_keep_positions_contiguous(session: Session, actor: Acto
     a, b, c = (meetings.add_item(session, actor, meeting, t) for t in ("A", "B", "C"))
     meetings.move_item(session, actor, c, -2)
     assert [t for _, t in numbers(meeting)] == ["C", "A", "B"]
-    meetings.delete(session, actor, a)
+    meeting_records.delete(session, actor, a)
     assert [t for _, t in numbers(meeting)] == ["C", "B"]
     assert sorted(i.position for i in meeting.items) == [0, 1]
     del b
@@ -153,7 +165,7 @@ def test_move_and_delete_keep_positions_contiguous(session: Session, actor: Acto
 def test_standing_items_cannot_be_deleted(session: Session, actor: Actor, partnership: Partnership) -> None:
     meeting = _durham_meeting(session, actor, partnership)
     with pytest.raises(ValidationError, match="Standing items"):
-        meetings.delete(session, actor, meeting.items[0])
+        meeting_records.delete(session, actor, meeting.items[0])
 
 
 # ---- exempt items
@@ -172,20 +184,20 @@ def test_part_b_needs_a_schedule_12a_paragraph(session: Session, actor: Actor, p
     with pytest.raises(ValidationError, match="1 to 7 in England"):
         meetings.add_item(session, actor, meeting, "Exempt", part=Part.B, exempt_paragraph="18a")
     item = meetings.add_item(session, actor, meeting, "Exempt", part=Part.B, exempt_paragraph="7")
-    assert "paragraph 7 of Part 1 of Schedule 12A" in meetings.exempt_reason(item.exempt_paragraph)
-    assert "prevention, investigation or prosecution of crime" in meetings.exempt_reason(item.exempt_paragraph)
+    assert "paragraph 7 of Part 1 of Schedule 12A" in schedule_12a.exempt_reason(item.exempt_paragraph)
+    assert "prevention, investigation or prosecution of crime" in schedule_12a.exempt_reason(item.exempt_paragraph)
     partnership.clear_days = 3
-    assert meetings.jurisdiction(partnership) == meetings.WALES
-    assert list(meetings.schedule_12a(meetings.WALES))[:7] == ["12", "13", "14", "15", "16", "17", "18"]
+    assert schedule_12a.jurisdiction(partnership) == schedule_12a.WALES
+    assert list(schedule_12a.paragraphs(schedule_12a.WALES))[:7] == ["12", "13", "14", "15", "16", "17", "18"]
     with pytest.raises(ValidationError, match="12 to 18C in Wales"):
-        meetings.edit(session, actor, item, {"exempt_paragraph": "7"})
+        meeting_records.edit(session, actor, item, {"exempt_paragraph": "7"})
     welsh = meetings.add_item(session, actor, meeting, "Exempt", part=Part.B, exempt_paragraph="18a")
     assert welsh.exempt_paragraph == "18A"
-    assert "paragraph 18A of Part 4 of Schedule 12A" in meetings.exempt_reason(welsh.exempt_paragraph)
-    meetings.edit(session, actor, item, {"part": Part.A})
+    assert "paragraph 18A of Part 4 of Schedule 12A" in schedule_12a.exempt_reason(welsh.exempt_paragraph)
+    meeting_records.edit(session, actor, item, {"part": Part.A})
     assert item.part == Part.A and item.exempt_paragraph == ""
     with pytest.raises(ValidationError):
-        meetings.edit(session, actor, item, {"part": Part.B})
+        meeting_records.edit(session, actor, item, {"part": Part.B})
 
 
 # ---- clear days
@@ -204,28 +216,27 @@ def test_part_b_needs_a_schedule_12a_paragraph(session: Session, actor: Actor, p
 def test_clear_days_exclude_issue_day_meeting_day_weekends_and_bank_holidays(
     issued: dt.date, meeting: dt.date, expected: int
 ) -> None:
-    assert meetings.clear_days(issued, meeting) == expected
+    assert meeting_calendar.clear_days(issued, meeting) == expected
 
 
 def test_bank_holidays_with_substitutes_and_one_offs() -> None:
-    assert dt.date(2016, 12, 27) in meetings.bank_holidays(2016)  # Christmas on a Sunday
-    assert dt.date(2020, 5, 8) in meetings.bank_holidays(2020) and dt.date(2020, 5, 4) not in meetings.bank_holidays(
-        2020
-    )
-    assert dt.date(2022, 9, 19) in meetings.bank_holidays(2022)
-    assert len(meetings.bank_holidays(2019)) == 8
+    assert dt.date(2016, 12, 27) in meeting_calendar.bank_holidays(2016)  # Christmas on a Sunday
+    holidays_2020 = meeting_calendar.bank_holidays(2020)
+    assert dt.date(2020, 5, 8) in holidays_2020 and dt.date(2020, 5, 4) not in holidays_2020
+    assert dt.date(2022, 9, 19) in meeting_calendar.bank_holidays(2022)
+    assert len(meeting_calendar.bank_holidays(2019)) == 8
 
 
 def test_clear_days_warning_follows_the_partnership(session: Session, actor: Actor, partnership: Partnership) -> None:
     meeting = _durham_meeting(session, actor, partnership, issued_on=dt.date(2016, 2, 5))
-    assert meetings.clear_days_warning(meeting) is None
-    warning = meetings.clear_days_warning(meeting, dt.date(2016, 2, 9))
+    assert meeting_calendar.clear_days_warning(meeting) is None
+    warning = meeting_calendar.clear_days_warning(meeting, dt.date(2016, 2, 9))
     assert warning is not None and "3 clear days" in warning and "minimum is 5" in warning
     assert "5 February 2016" in warning  # the last day it could have gone out
     partnership.clear_days = 3  # Wales
-    assert meetings.clear_days_warning(meeting, dt.date(2016, 2, 9)) is None
+    assert meeting_calendar.clear_days_warning(meeting, dt.date(2016, 2, 9)) is None
     with pytest.raises(ValidationError, match="after the meeting"):
-        meetings.edit(session, actor, meeting, {"issued_on": dt.date(2016, 2, 16)})
+        meeting_records.edit(session, actor, meeting, {"issued_on": dt.date(2016, 2, 16)})
 
 
 # ---- attachments
@@ -262,7 +273,7 @@ def test_a_bad_attachment_is_refused_by_name_and_nothing_is_stored(
     )
     events = audit.event_count(session)
     with pytest.raises(ValidationError) as err:
-        meetings.attach_pdf(session, actor, item, "Strategy 2015-18.pdf", data)  # type: ignore[arg-type]
+        agenda_papers.attach_pdf(session, actor, item, "Strategy 2015-18.pdf", data)  # type: ignore[arg-type]
     assert str(err.value).startswith("Strategy 2015-18.pdf ") and message in str(err.value)
     assert _attachment_count(session) == 0 and audit.event_count(session) == events
 
@@ -271,7 +282,7 @@ def test_a_good_attachment_is_kept_with_its_facts(session: Session, actor: Actor
     meeting = _durham_meeting(session, actor, partnership)
     item = meetings.add_item(session, actor, meeting, "Strategy")
     content = pdf_bytes(5)
-    attachment = meetings.attach_pdf(session, actor, item, "strategy.pdf", content, title="Appendix 2: Strategy")
+    attachment = agenda_papers.attach_pdf(session, actor, item, "strategy.pdf", content, title="Appendix 2: Strategy")
     assert attachment.page_count == 5 and attachment.size == len(content) and len(attachment.sha256) == 64
     event = session.scalars(select(AuditEvent).order_by(AuditEvent.sequence.desc())).first()
     assert event is not None and event.entity == "attachment" and "sha256" in event.after
@@ -290,20 +301,20 @@ def test_delivery_update_needs_a_closed_quarter_and_public_profile_in_part_a(
     meeting = _durham_meeting(session, actor, partnership)
     item = meetings.add_item(session, actor, meeting, "Delivery plan update")
     with pytest.raises(ValidationError, match="has not been closed"):
-        meetings.attach_delivery_update(session, actor, item, plan, period)
+        agenda_papers.attach_delivery_update(session, actor, item, plan, period)
     periods.close_period(session, actor, period)
     with pytest.raises(ValidationError, match="Public profile"):
-        meetings.attach_delivery_update(session, actor, item, plan, period, profile="partner")
+        agenda_papers.attach_delivery_update(session, actor, item, plan, period, profile="partner")
     with pytest.raises(ValidationError, match="Public or Partner"):
-        meetings.attach_delivery_update(session, actor, item, plan, period, profile="restricted")
-    attachment = meetings.attach_delivery_update(session, actor, item, plan, period)
+        agenda_papers.attach_delivery_update(session, actor, item, plan, period, profile="restricted")
+    attachment = agenda_papers.attach_delivery_update(session, actor, item, plan, period)
     assert attachment.kind.value == "delivery_update" and attachment.profile == "public"
     exempt = meetings.add_item(session, actor, meeting, "Case review", part=Part.B, exempt_paragraph="1")
-    partner = meetings.attach_delivery_update(session, actor, exempt, plan, period, profile="partner")
+    partner = agenda_papers.attach_delivery_update(session, actor, exempt, plan, period, profile="partner")
     with pytest.raises(ValidationError, match="must stay exempt"):
-        meetings.edit(session, actor, exempt, {"part": Part.A})
+        meeting_records.edit(session, actor, exempt, {"part": Part.A})
     with pytest.raises(ValidationError, match="Public profile"):
-        meetings.edit(session, actor, attachment, {"profile": "partner"})
+        meeting_records.edit(session, actor, attachment, {"profile": "partner"})
     assert partner.profile == "partner"
 
 
@@ -315,7 +326,7 @@ def test_cover_report_uses_the_partnership_heading_list(
 ) -> None:
     meeting = _durham_meeting(session, actor, partnership)
     item = meetings.add_item(session, actor, meeting, "Strategy")
-    report = meetings.set_cover_report(
+    report = agenda_papers.set_cover_report(
         session,
         actor,
         item,
@@ -326,7 +337,7 @@ def test_cover_report_uses_the_partnership_heading_list(
     assert headings == list(implications.DURHAM_COUNCIL.headings)
     assert report.implications[5].text == "Linked to reducing reoffending." and report.implications[0].text == "None"
     partnership.implications_template = "commissioner"
-    report = meetings.set_cover_report(session, actor, item, purpose="Again.")
+    report = agenda_papers.set_cover_report(session, actor, item, purpose="Again.")
     assert report.implications_template == "commissioner"
     assert [a.heading for a in report.implications][-1] == "Other risks"
 
@@ -355,14 +366,14 @@ def test_a_partnership_defines_its_own_heading_list(session: Session, actor: Act
 
 
 def test_members_and_a_single_chair(session: Session, actor: Actor, partnership: Partnership) -> None:
-    committee = meetings.add_committee(session, actor, partnership, "OSC")
-    chair = meetings.add_member(
+    committee = committees.add_committee(session, actor, partnership, "OSC")
+    chair = committees.add_member(
         session, actor, committee, role=MemberRole.CHAIR, honorific="Councillor", name="D Boyes"
     )
     assert chair.display_name == "Councillor D Boyes"
     with pytest.raises(ValidationError, match="already has a chairman"):
-        meetings.add_member(session, actor, committee, role=MemberRole.CHAIR, honorific="Councillor", name="X")
-    vacant = meetings.add_member(session, actor, committee, job_title="Chair of Bench", vacant=True)
+        committees.add_member(session, actor, committee, role=MemberRole.CHAIR, honorific="Councillor", name="X")
+    vacant = committees.add_member(session, actor, committee, job_title="Chair of Bench", vacant=True)
     assert vacant.display_name == "Chair of Bench (vacant)"
 
 
@@ -382,13 +393,13 @@ def test_every_change_is_audited(session: Session, actor: Actor, partnership: Pa
     before = audit.event_count(session)
     meeting = _durham_meeting(session, actor, partnership)
     item = meetings.add_item(session, actor, meeting, "Strategy")
-    meetings.edit(session, actor, item, {"title": "Strategy 2015/18", "kind": ItemKind.DECISION}, reason="typo")
+    meeting_records.edit(session, actor, item, {"title": "Strategy 2015/18", "kind": ItemKind.DECISION}, reason="typo")
     event = session.scalars(select(AuditEvent).order_by(AuditEvent.sequence.desc())).first()
     assert event is not None and event.verb == "update" and event.reason == "typo"
     assert '"kind": "report"' in event.before and '"kind": "decision"' in event.after
     assert audit.event_count(session) - before == 2 + 6 + 1 + 1  # committee, meeting, 6 standing items, item, edit
     with pytest.raises(ValidationError, match="cannot be changed"):
-        meetings.edit(session, actor, item, {"meeting_id": 3})
+        meeting_records.edit(session, actor, item, {"meeting_id": 3})
     assert audit.verify_chain(session).ok
 
 
@@ -407,8 +418,8 @@ def test_demo_meeting_loads_once_and_follows_the_durham_pack(demo_store: Store) 
         assert len(exempt) == 1 and exempt[0].exempt_paragraph == "1"
         update = next(a for i in meeting.items for a in i.attachments if a.kind.value == "delivery_update")
         assert update.period_label == "2015/16 Q3" and update.profile == "public"
-        assert meetings.update_period(session, update.plan_id, update.period_id, update.period_label).is_closed
-        assert meetings.clear_days_warning(meeting) is None  # issued 5 February for 15 February
+        assert pack_contents.update_period(session, update.plan_id, update.period_id, update.period_label).is_closed
+        assert meeting_calendar.clear_days_warning(meeting) is None  # issued 5 February for 15 February
         assert meeting.committee.is_demo and len(meeting.committee.members) == 25
         assert all(m.name is None for m in meeting.committee.members)  # roles only, as the rest of the demo
         summary = meetings.summaries(session)
@@ -426,8 +437,8 @@ def test_demo_meeting_as_a_demo_loader(tmp_path: Path, passphrase: str, monkeypa
         meeting = meetings.find_meeting(session, "2016-02-15")
         update = next(a for i in meeting.items for a in i.attachments if a.kind.value == "delivery_update")
         assert update.period_id is None and update.period_label == "2015/16 Q3"
-        assert meetings.update_period(session, update.plan_id, None, "2015/16 Q3").label == "2015/16 Q3"
+        assert pack_contents.update_period(session, update.plan_id, None, "2015/16 Q3").label == "2015/16 Q3"
         with pytest.raises(ValidationError, match="2015/16 Q4 has not been closed yet"):
-            meetings.update_period(session, update.plan_id, None, "2015/16 Q4")
+            pack_contents.update_period(session, update.plan_id, None, "2015/16 Q4")
         with pytest.raises(ValidationError, match="2016/17 Q1 of the attached"):
-            meetings.update_period(session, update.plan_id, None, "2016/17 Q1")
+            pack_contents.update_period(session, update.plan_id, None, "2016/17 Q1")

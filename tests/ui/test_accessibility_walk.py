@@ -9,6 +9,7 @@ reader reads (button text, a QFormLayout or buddy label, or setAccessibleName).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -249,3 +250,33 @@ def test_focus_is_drawn_on_every_kind_of_control(app_style: None, demo_window: M
         _grab(widget, False)
     w.action_editor.reject()
     assert not undrawn, "\n".join(undrawn)
+
+
+# ---------------------------------------------------------------- the unlock screen
+
+
+def test_every_control_on_the_unlock_screen_has_a_spoken_name(window: MainWindow, demo_store_path: Path,
+                                                                 qtbot: QtBot) -> None:
+    """The first screen a user meets, in each of its states: a recent store, the server form, the create page,
+    and the busy row of an unlock in progress."""
+    w = window
+    w.start(demo_store_path)
+    w.show()
+    screen = w.unlock
+    qtbot.waitExposed(w)
+    result = Walk()
+    result.visit(w, "unlock a store file")
+    screen.server_button.setChecked(True)
+    result.visit(w, "connect to a server")
+    screen.server_button.setChecked(False)
+    screen.show_create()
+    result.visit(w, "create a new store")
+    screen.show_unlock()
+    screen.set_busy(True, "Unlocking demo.pathways…")
+    result.visit(w, "unlock in progress")
+    screen.set_busy(False)
+    walked = {widget.objectName() for widget in result.walked}
+    assert {"store_chooser", "choose_store", "passphrase", "unlock", "new_store", "connect_server", "server_address",
+            "server_password", "new_path", "choose_new_path", "new_passphrase", "repeat_passphrase", "create_store",
+            "back", "cancel_unlock"} <= walked, walked
+    assert not result.nameless, "\n".join(result.nameless)
