@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from desktop.services.errors import DisclosureBlocked, ValidationError
+from desktop.store import Store
 from desktop.ui import errors
 from desktop.ui.dialog_service import DialogService
 from desktop.ui.tasks import Cancelled, TaskState
@@ -414,19 +414,16 @@ class TaskDialog(QDialog):
     def running(self) -> bool:
         return self._running
 
-    def run_on_store(self, work: Callable[[Session, TaskState], T], on_done: Callable[[T], None], *, title: str,
+    def run_on_store(self, work: Callable[[Store, TaskState], T], on_done: Callable[[T], None], *, title: str,
                      cancellable: bool = True, what: str = "") -> bool:
-        """``work(session, state)`` in one unit of work on the worker (rolled back if it fails or is cancelled)."""
+        """``work(store, state)`` on the worker, where the store is the worker's alone: a controller function that
+        opens its own unit of work (rolled back if it fails or is cancelled). Refused, with a note, while locked."""
         store = self.workspace.store
         if store is None or not store.is_open:
             self.notice.show_notice("error", "The store is locked", "Unlock it to carry on.")
             return False
-
-        def task(state: TaskState) -> T:
-            with store.session() as session:
-                return work(session, state)
-
-        return self.run_task(task, on_done, title=title, cancellable=cancellable, what=what)
+        return self.run_task(lambda state: work(store, state), on_done, title=title, cancellable=cancellable,
+                             what=what)
 
     def run_task(self, fn: Callable[[TaskState], T], on_done: Callable[[T], None], *, title: str,
                  cancellable: bool = True, what: str = "") -> bool:

@@ -7,9 +7,8 @@ The pieces it shares with the other feature dialogs (TaskDialog, NoticePanel, fi
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TypeVar
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,14 +22,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from desktop.models import Person, Plan, ReportingPeriod, SignerCredential, SigningRoot
 from desktop.reports.delivery_update import MARKINGS
-from desktop.reports.publish import PublishOptions, PublishResult, publish_update
-from desktop.services.errors import NotFound, PathwaysError
-from desktop.services.queries import periods_of
+from desktop.reports.publish import PublishOptions, PublishResult
+from desktop.services.errors import PathwaysError
+from desktop.ui import export_controller
 from desktop.ui.dialog_base import (
     PDF_FILTER,
     TaskDialog,
@@ -42,14 +38,12 @@ from desktop.ui.dialog_base import (
     with_suffix,
 )
 from desktop.ui.dialog_service import DialogService
+from desktop.ui.export_controller import PlanFacts
 from desktop.ui.profiles_view import PROFILE_CHOICES
-from desktop.ui.tasks import TaskState
 from desktop.ui.widgets import FieldError, fit_to_screen
 from desktop.ui.workspace import Workspace
 
 log = logging.getLogger("pathways.ui.export")
-
-T = TypeVar("T")
 
 UNSIGNED = 0  # the signer combo's "Unsigned" entry (people ids start at 1)
 UNSIGNED_WARNING = ("Unsigned documents cannot be verified: nobody receiving it can check who issued it or whether "
@@ -57,43 +51,6 @@ UNSIGNED_WARNING = ("Unsigned documents cannot be verified: nobody receiving it 
 
 
 # ---------------------------------------------------------------------------------------------- the update
-
-
-@dataclass(frozen=True)
-class SignerChoice:
-    person_id: int
-    name: str
-
-
-@dataclass(frozen=True)
-class PlanFacts:
-    """What the dialog needs to know about one plan (read on the main thread, plain data)."""
-
-    plan_id: int
-    title: str
-    short: str
-    partnership: str
-    marking: str
-    closed: tuple[tuple[int, str], ...]  # (period id, label), oldest first
-    signers: tuple[SignerChoice, ...]
-
-
-def plan_facts(session: Session, plan_id: int) -> PlanFacts:
-    plan = session.get(Plan, plan_id)
-    if plan is None:
-        raise NotFound("That plan is no longer in the store.")
-    partnership = plan.partnership
-    closed = tuple((p.id, p.label) for p in periods_of(session, plan.id) if p.is_closed)
-    people = session.scalars(
-        select(Person)
-        .join(SignerCredential, SignerCredential.person_id == Person.id)
-        .join(SigningRoot, SignerCredential.root_id == SigningRoot.id)
-        .where(SignerCredential.revoked.is_(False), SigningRoot.partnership_id == plan.partnership_id)
-        .distinct()
-    )
-    signers = tuple(sorted((SignerChoice(p.id, p.display_name) for p in people), key=lambda s: s.name.casefold()))
-    return PlanFacts(plan.id, plan.title, partnership.short_name or partnership.name, partnership.name,
-                     partnership.default_marking, closed, signers)
 
 
 def update_file_name(short: str, period_label: str) -> str:
@@ -218,8 +175,7 @@ class ExportUpdateDialog(TaskDialog):
             self._show_no_periods("This store has no plans yet.")
             return
         try:
-            with self.workspace.session() as session:
-                facts = plan_facts(session, int(plan_id))
+            facts = export_controller.plan_facts(self.workspace, int(plan_id))
         except PathwaysError as exc:
             self.notice.show_notice("error", "The plan could not be read", str(exc))
             self.update_state()
@@ -346,18 +302,7 @@ class ExportUpdateDialog(TaskDialog):
         options = self.options()
         html = out.with_suffix(".html") if self.web_version.isChecked() else None  # read here, on the UI thread
         actor = self.workspace.actor
-
-        def work(session: Session, state: TaskState) -> PublishResult:
-            period = session.get(ReportingPeriod, period_id)
-            if period is None:
-                raise NotFound("That quarter is no longer in the store.")
-
-            def progress(fraction: float, status: str) -> None:
-                state.check()  # Stop takes effect between steps, always before anything is written
-                state.set_progress(fraction, status)
-
-            return publish_update(session, actor, period, out, options, progress, html_out=html)
-
+        work = partial(export_controller.publish, actor=actor, period_id=period_id, out=out, options=options, html=html)
         self.run_on_store(work, self._published, title="Exporting the delivery plan update…",
                           what="The update was not exported")
 

@@ -11,7 +11,7 @@ who has returned.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -32,21 +32,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from desktop.models import Plan, ReportingPeriod
-from desktop.services.errors import NotFound, PathwaysError
-from desktop.services.queries import periods_of
-from desktop.services.returns import (
-    AcceptResult,
-    IssuedForms,
-    ReturnReview,
-    ReturnsStatus,
-    accept_returns,
-    issue_return_forms,
-    returns_status,
-    review_returns,
-)
+from desktop.services.errors import PathwaysError
+from desktop.services.returns import AcceptResult, IssuedForms, ReturnReview, ReturnsStatus
+from desktop.ui import returns_controller
 from desktop.ui.action_table_model import format_date
 from desktop.ui.dialog_base import (
     NoticePanel,
@@ -56,8 +45,8 @@ from desktop.ui.dialog_base import (
     subtle,
 )
 from desktop.ui.dialog_service import DialogService
+from desktop.ui.returns_controller import Quarter
 from desktop.ui.roles import Role
-from desktop.ui.tasks import TaskState
 from desktop.ui.widgets import fit_to_screen, heading_label
 from desktop.ui.workspace import Change, Workspace
 
@@ -76,14 +65,6 @@ def _tab_page(name: str, spacing: int, intro: str) -> tuple[QWidget, QVBoxLayout
     layout.setSpacing(spacing)
     layout.addWidget(subtle(intro))
     return page, layout
-
-
-@dataclass(frozen=True)
-class Quarter:
-    id: int
-    label: str
-    closed: bool
-    deadline: str
 
 
 def _table(name: str, accessible: str, headings: list[str]) -> QTableWidget:
@@ -150,7 +131,7 @@ class ReturnsDialog(TaskDialog):
         super().__init__(workspace, dialogs, parent, name="returns_dialog", title="Lead-officer returns",
                          heading=f"Lead-officer returns · {data.plan.title}")
         self.plan_id = data.plan.id
-        self.quarters = self._quarters()
+        self.quarters = returns_controller.quarters(workspace, self.plan_id)
         self.issued: IssuedForms | None = None
         self.reviews: list[ReturnReview] = []
         self.status_result: ReturnsStatus | None = None
@@ -167,11 +148,6 @@ class ReturnsDialog(TaskDialog):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.update_state()
         fit_to_screen(self, 1080, 720)
-
-    def _quarters(self) -> list[Quarter]:
-        with self.workspace.session() as session:
-            return [Quarter(p.id, p.label, p.is_closed, format_date(p.returns_deadline) if p.returns_deadline else "")
-                    for p in periods_of(session, self.plan_id)]
 
     def _open_quarter(self) -> Quarter | None:
         return next((q for q in self.quarters if not q.closed), None)
@@ -277,16 +253,7 @@ class ReturnsDialog(TaskDialog):
         if folder.exists() and not folder.is_dir():
             self.show_error("folder", "That is a file; choose a folder.")
             return
-        plan_id = self.plan_id
-
-        def work(session: Session, state: TaskState) -> IssuedForms:
-            plan = session.get(Plan, plan_id)
-            period = session.get(ReportingPeriod, int(period_id))
-            if plan is None or period is None:
-                raise NotFound("The plan or quarter is no longer in the store.")
-            state.set_progress(0.2, "Making the forms")
-            return issue_return_forms(session, plan, period, folder)
-
+        work = partial(returns_controller.make_forms, plan_id=self.plan_id, period_id=int(period_id), folder=folder)
         self.run_on_store(work, self._made, title="Making return forms…", cancellable=False,
                           what="No forms were made")
 
@@ -372,14 +339,7 @@ class ReturnsDialog(TaskDialog):
         """Review ``paths`` on the worker (nothing is written) and list what they would change."""
         if not paths:
             return
-        plan_id = self.plan_id
-        files = [Path(p) for p in paths]
-
-        def work(session: Session, state: TaskState) -> list[ReturnReview]:
-            plan = session.get(Plan, plan_id)
-            state.set_progress(0.1, f"Reading {len(files)} form{'s' if len(files) != 1 else ''}")
-            return review_returns(session, files, plan=plan)
-
+        work = partial(returns_controller.review, plan_id=self.plan_id, files=[Path(p) for p in paths])
         self.run_on_store(work, self._show_reviews, title="Reading returned forms…", cancellable=False,
                           what="The forms were not read")
 
@@ -487,11 +447,7 @@ class ReturnsDialog(TaskDialog):
 
     def _record(self, chosen: list[ReturnReview]) -> None:
         ids = frozenset(a.action_id for r in chosen for a in r.actions)
-        actor = self.workspace.actor
-
-        def work(session: Session, state: TaskState) -> AcceptResult:
-            state.set_progress(0.2, "Recording the updates")
-            return accept_returns(session, actor, chosen)
+        work = partial(returns_controller.accept, actor=self.workspace.actor, chosen=chosen)
 
         def done(result: AcceptResult) -> None:
             self.reviews = []
@@ -597,14 +553,7 @@ class ReturnsDialog(TaskDialog):
         if period_id is None:
             self.status_summary.setText("This plan has no quarters yet.")
             return
-
-        def work(session: Session, state: TaskState) -> ReturnsStatus:
-            period = session.get(ReportingPeriod, int(period_id))
-            if period is None:
-                raise NotFound("That quarter is no longer in the store.")
-            state.set_progress(0.2, f"Counting returns for {period.label}")
-            return returns_status(session, period)
-
+        work = partial(returns_controller.status, period_id=int(period_id))
         if self.run_on_store(work, self._show_status, title="Checking who has returned…", cancellable=False,
                              what="Could not check the returns"):
             self._status_stale = False

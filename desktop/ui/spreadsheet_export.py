@@ -7,8 +7,9 @@ found where) is shown in full and nothing is written.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
-from typing import Literal, cast
+from typing import cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -19,17 +20,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from desktop.models import Plan
-from desktop.services.errors import NotFound, PathwaysError
-from desktop.services.plan_export import export_plan
+from desktop.services.errors import PathwaysError
+from desktop.ui import export_controller
 from desktop.ui.dialog_base import TaskDialog, default_folder, safe_file_name, subtle, with_suffix
 from desktop.ui.dialog_service import DialogService
-from desktop.ui.tasks import TaskState
+from desktop.ui.export_controller import Format
 from desktop.ui.workspace import Workspace
 
-Format = Literal["xlsx", "csv"]
 FORMATS: tuple[tuple[Format, str, str, str], ...] = (
     ("xlsx", "Excel workbook (.xlsx)", "Formatted: headings, RAG colours, wrapped text and frozen panes.",
      "Excel workbooks (*.xlsx);;All files (*)"),
@@ -116,9 +114,7 @@ class SpreadsheetExportDialog(TaskDialog):
         if plan_id is None:
             return ""
         try:
-            with self.workspace.session() as session:
-                plan = session.get(Plan, int(plan_id))
-                return (plan.partnership.short_name or plan.title[:40]) if plan else ""
+            return export_controller.short_name(self.workspace, int(plan_id))
         except PathwaysError:
             return ""
 
@@ -176,15 +172,7 @@ class SpreadsheetExportDialog(TaskDialog):
         self.confirm_replace(out, lambda: self._export(int(plan_id), out))
 
     def _export(self, plan_id: int, out: Path) -> None:
-        fmt = self.format()
-
-        def work(session: Session, state: TaskState) -> Path:
-            plan = session.get(Plan, plan_id)
-            if plan is None:
-                raise NotFound("That plan is no longer in the store.")
-            state.set_progress(0.2, "Writing the spreadsheet")
-            return export_plan(session, plan, fmt, out)
-
+        work = partial(export_controller.export_spreadsheet, plan_id=plan_id, fmt=self.format(), out=out)
         self.run_on_store(work, self._exported, title="Exporting the plan…", cancellable=False,
                           what="The plan was not exported")
 

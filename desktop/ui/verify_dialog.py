@@ -25,13 +25,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from desktop.models import Partnership
 from desktop.reports.signing import VerificationReport, verify_pdf
-from desktop.reports.trust_guide import trust_bundle
-from desktop.services import pki, signing_setup
-from desktop.services.errors import NotFound, PathwaysError, ValidationError
+from desktop.services import pki
+from desktop.services.errors import PathwaysError, ValidationError
+from desktop.ui import verify_controller
 from desktop.ui.dialog_base import PDF_FILTER, TONES, TaskDialog, default_folder, status_pixmap, subtle
 from desktop.ui.dialog_service import DialogService
 from desktop.ui.tasks import TaskState
@@ -266,21 +264,14 @@ class VerifyDialog(TaskDialog):
         """Every partnership root of the open store (public certificates), or None without a store."""
         if not self.workspace.is_open:
             return None
-        certificates: list[bytes] = []
-        names: list[str] = []
         try:
-            with self.workspace.session() as session:
-                for partnership in session.scalars(select(Partnership).order_by(Partnership.name)):
-                    try:
-                        certificates.append(signing_setup.root_pem(session, partnership))
-                    except NotFound:
-                        continue
-                    names.append(partnership.name)
+            found = verify_controller.store_roots(self.workspace)
         except PathwaysError:
             return None
-        if not certificates:
+        if not found:
             return None
-        return Roots(tuple(certificates), "the open store's signing roots: " + ", ".join(names))
+        return Roots(tuple(r.pem for r in found),
+                     "the open store's signing roots: " + ", ".join(r.partnership for r in found))
 
     def roots(self) -> Roots:
         """What the next check trusts: the chosen certificate, else the store's roots, else nothing."""
@@ -427,9 +418,8 @@ class VerifyDialog(TaskDialog):
             return
         current = self.workspace.data.plan.partnership if self.workspace.data else ""
         try:
-            with self.workspace.session() as session:
-                for p in session.scalars(select(Partnership).order_by(Partnership.name)):
-                    self.partnership.addItem(p.name, p.id)
+            for partnership_id, name in verify_controller.partnerships(self.workspace):
+                self.partnership.addItem(name, partnership_id)
         except PathwaysError:
             return
         index = self.partnership.findText(current)
@@ -448,18 +438,10 @@ class VerifyDialog(TaskDialog):
         if partnership_id is None:
             return []
         try:
-            with self.workspace.session() as session:
-                partnership = session.get(Partnership, int(partnership_id))
-                if partnership is None:
-                    raise NotFound("That partnership is no longer in the store.")
-                signing_setup.ensure_root(session, partnership, actor=self.workspace.actor)
-                pem = signing_setup.root_pem(session, partnership)
-                name = partnership.name
-                files = trust_bundle(name, pem, short_name=partnership.short_name,
-                                     contact=partnership.notice_contact)
+            found = verify_controller.bundle(self.workspace, int(partnership_id), self.workspace.actor)
             folder.mkdir(parents=True, exist_ok=True)
             written = []
-            for file_name, content in files.items():
+            for file_name, content in found.files.items():
                 target = folder / file_name
                 target.write_bytes(content)
                 written.append(target)
@@ -470,9 +452,9 @@ class VerifyDialog(TaskDialog):
             self.notice.show_notice("error", "The trust bundle was not exported",
                                     f"The files could not be written ({exc.strerror or type(exc).__name__}).")
             return []
-        fingerprint = pki.fingerprint_sha256(pem)
+        fingerprint = pki.fingerprint_sha256(found.pem)
         self.notice.show_notice(
-            "ok", f"Trust bundle for the {name} saved in {folder}",
+            "ok", f"Trust bundle for the {found.partnership} saved in {folder}",
             "\n".join(p.name for p in written) + f"\nSHA-256 fingerprint: {fingerprint}\nGive recipients the "
             "fingerprint by another route (phone, board papers) so that they can check the certificate is yours.",
         )
