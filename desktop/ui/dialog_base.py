@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -16,6 +16,7 @@ import platformdirs
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QDialog,
     QFormLayout,
     QFrame,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QRadioButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -246,6 +248,17 @@ class WrapLabel(QLabel):
             self.updateGeometry()
 
 
+def side_button(text: str, name: str, *, tip: str = "") -> QPushButton:
+    """A dialog button other than the main one: Enter in a field never presses it (only the main button is the
+    default)."""
+    button = QPushButton(text)
+    button.setObjectName(name)
+    if tip:
+        button.setToolTip(tip)
+    button.setAutoDefault(False)
+    return button
+
+
 def subtle(text: str, name: str = "subtle") -> QLabel:
     label = WrapLabel(text)
     label.setObjectName(name)
@@ -259,6 +272,50 @@ def expanding(widget: QWidget) -> QWidget:
     """Let a form field use the whole width of its column (QFormLayout grows only Expanding fields)."""
     widget.setSizePolicy(QSizePolicy.Policy.Expanding, widget.sizePolicy().verticalPolicy())
     return widget
+
+
+D = TypeVar("D", bound=QDialog)
+
+
+def open_closing(dialog: D) -> D:
+    """Open ``dialog`` without waiting for it (answers arrive by signal); it is deleted once closed."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+class Choices:
+    """Radio buttons for one choice among a few (a format, a disclosure profile), each with its description under
+    it; a button's ``key`` property is the choice it stands for."""
+
+    def __init__(self, owner: QWidget, key: str, choices: Sequence[tuple[str, str, str]], default: str) -> None:
+        self.default = default
+        self.group = QButtonGroup(owner)
+        self.box = expanding(QWidget())
+        self.box.setObjectName(key)
+        self.column = QVBoxLayout(self.box)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.column.setSpacing(1)
+        self.buttons: dict[str, QRadioButton] = {}
+        for value, label, description in choices:
+            button = QRadioButton(label)
+            button.setObjectName(f"{key}_{value}")
+            button.setAccessibleDescription(description)
+            button.setProperty("key", value)
+            self.group.addButton(button)
+            self.buttons[value] = button
+            note = subtle(description)
+            note.setContentsMargins(24, 0, 0, 4)
+            self.column.addWidget(button)
+            self.column.addWidget(note)
+        self.buttons[default].setChecked(True)
+
+    def chosen(self) -> str:
+        button = self.group.checkedButton()
+        return str(button.property("key")) if button else self.default
+
+    def choose(self, value: str) -> None:
+        self.buttons[value].setChecked(True)
 
 
 class TaskDialog(QDialog):
@@ -306,10 +363,7 @@ class TaskDialog(QDialog):
         self.progress.setObjectName("task_progress")
         self.progress.setRange(0, 100)
         self.progress.setAccessibleName("Progress")
-        self.cancel_button = QPushButton("S&top")
-        self.cancel_button.setObjectName("cancel_task")
-        self.cancel_button.setToolTip("Stop at the next step; nothing is written")
-        self.cancel_button.setAutoDefault(False)
+        self.cancel_button = side_button("S&top", "cancel_task", tip="Stop at the next step; nothing is written")
         self.cancel_button.clicked.connect(self.cancel_task)
         self.progress_row = QWidget()
         progress_layout = QHBoxLayout(self.progress_row)
@@ -322,9 +376,7 @@ class TaskDialog(QDialog):
         self.notice = NoticePanel()
         self.extra_buttons = QHBoxLayout()
         self.extra_buttons.setSpacing(8)
-        self.close_button = QPushButton("Close")
-        self.close_button.setObjectName("close")
-        self.close_button.setAutoDefault(False)
+        self.close_button = side_button("Close", "close")
         self.close_button.clicked.connect(self.reject)
         self.primary: QPushButton | None = None
         buttons = QHBoxLayout()
@@ -363,22 +415,47 @@ class TaskDialog(QDialog):
         self.fields[key] = field
         return error
 
+    def add_choices(self, key: str, label: str, choices: Sequence[tuple[str, str, str]], default: str) -> Choices:
+        """A labelled row of radio buttons, one per (value, label, description), with its message line."""
+        made = Choices(self, key, choices, default)
+        text = QLabel(label)
+        text.setBuddy(made.buttons[default])
+        self.form.addRow(text, made.box)
+        self.fields[key] = made.box
+        self.errors[key] = FieldError(made.box)
+        made.column.addWidget(self.errors[key])
+        return made
+
     def add_output_row(self, placeholder: str) -> None:
         """The "Save as" field with its Choose… button, then the (hidden until done) Open folder button."""
         self.output = QLineEdit()
         self.output.setPlaceholderText(placeholder)
-        self.choose_button = QPushButton("C&hoose…")
-        self.choose_button.setObjectName("choose_output")
-        self.choose_button.setAutoDefault(False)
+        self.choose_button = side_button("C&hoose…", "choose_output")
         self.choose_button.setAccessibleName("Choose the output file")
         self.add_row("output", "Save &as", self.output, self.choose_button, accessible="Output file")
         self.body.addLayout(self.form)
         self.body.addStretch(1)
-        self.open_folder_button = QPushButton("&Open folder")
-        self.open_folder_button.setObjectName("open_folder")
-        self.open_folder_button.setAutoDefault(False)
+        self.open_folder_button = side_button("&Open folder", "open_folder")
         self.open_folder_button.hide()
         self.extra_buttons.addWidget(self.open_folder_button)
+
+    def output_path(self) -> Path | None:
+        """The "Save as" file (subclasses add their suffix)."""
+        text = self.output.text().strip()
+        return Path(text).expanduser() if text else None
+
+    def checked_output(self, missing: str) -> Path | None:
+        """The "Save as" file once it names a file in a folder that exists (shown in full in the field); None,
+        with ``missing`` or the reason beside the field, otherwise."""
+        out = self.output_path()
+        if out is None:
+            self.show_error("output", missing)
+            return None
+        if not out.parent.is_dir():
+            self.show_error("output", f"The folder {out.parent} does not exist.")
+            return None
+        self.output.setText(str(out))
+        return out
 
     def show_error(self, field: str | None, message: str, title: str = "") -> None:
         target = self.errors.get(field or "")

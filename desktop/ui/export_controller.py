@@ -28,12 +28,6 @@ Format = Literal["xlsx", "csv"]
 
 
 @dataclass(frozen=True)
-class SignerChoice:
-    person_id: int
-    name: str
-
-
-@dataclass(frozen=True)
 class PlanFacts:
     """What the update dialog needs to know about one plan (read on the main thread, plain data)."""
 
@@ -43,7 +37,7 @@ class PlanFacts:
     partnership: str
     marking: str
     closed: tuple[tuple[int, str], ...]  # (period id, label), oldest first
-    signers: tuple[SignerChoice, ...]
+    signers: tuple[tuple[int, str], ...]  # (person id, name) of each current signer for the partnership, by name
 
 
 def _plan(session: Session, plan_id: int) -> Plan:
@@ -53,7 +47,7 @@ def _plan(session: Session, plan_id: int) -> Plan:
     return plan
 
 
-def _signers(session: Session, plan: Plan) -> tuple[SignerChoice, ...]:
+def _signers(session: Session, plan: Plan) -> tuple[tuple[int, str], ...]:
     """Everyone holding an unrevoked certificate from the plan's partnership's signing root, by name."""
     people = session.scalars(
         select(Person)
@@ -62,7 +56,7 @@ def _signers(session: Session, plan: Plan) -> tuple[SignerChoice, ...]:
         .where(SignerCredential.revoked.is_(False), SigningRoot.partnership_id == plan.partnership_id)
         .distinct()
     )
-    return tuple(sorted((SignerChoice(p.id, p.display_name) for p in people), key=lambda s: s.name.casefold()))
+    return tuple(sorted(((p.id, p.display_name) for p in people), key=lambda signer: signer[1].casefold()))
 
 
 def plan_facts(store: SessionSource, plan_id: int) -> PlanFacts:

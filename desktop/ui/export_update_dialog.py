@@ -12,14 +12,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QRadioButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -32,6 +29,7 @@ from desktop.ui.dialog_base import (
     TaskDialog,
     default_folder,
     expanding,
+    open_closing,
     safe_file_name,
     status_pixmap,
     subtle,
@@ -40,7 +38,7 @@ from desktop.ui.dialog_base import (
 from desktop.ui.dialog_service import DialogService
 from desktop.ui.export_controller import PlanFacts
 from desktop.ui.profiles_view import PROFILE_CHOICES
-from desktop.ui.widgets import FieldError, fit_to_screen
+from desktop.ui.widgets import fit_to_screen
 from desktop.ui.workspace import Workspace
 
 log = logging.getLogger("pathways.ui.export")
@@ -90,33 +88,10 @@ class ExportUpdateDialog(TaskDialog):
         self.add_row("period", "Closed &quarter", self.period, accessible="Closed quarter to publish")
         self.form.addRow("", self.period_note)
 
-        self.profile_group = QButtonGroup(self)
-        profiles = expanding(QWidget())
-        profiles.setObjectName("profile")
-        profiles_layout = QVBoxLayout(profiles)
-        profiles_layout.setContentsMargins(0, 0, 0, 0)
-        profiles_layout.setSpacing(1)
-        self.profile_buttons: dict[str, QRadioButton] = {}
+        self.profiles = self.add_choices("profile", "Disclosure p&rofile", PROFILE_CHOICES, "public")
         for key, label, description in PROFILE_CHOICES:
-            button = QRadioButton(label)
-            button.setObjectName(f"profile_{key}")
-            button.setAccessibleName(f"{label} profile")
-            button.setAccessibleDescription(description)
-            button.setToolTip(description)
-            button.setProperty("profile", key)
-            self.profile_group.addButton(button)
-            self.profile_buttons[key] = button
-            note = subtle(description)
-            note.setContentsMargins(24, 0, 0, 4)
-            profiles_layout.addWidget(button)
-            profiles_layout.addWidget(note)
-        self.profile_buttons["public"].setChecked(True)
-        profile_label = QLabel("Disclosure p&rofile")
-        profile_label.setBuddy(self.profile_buttons["public"])
-        self.form.addRow(profile_label, profiles)
-        self.fields["profile"] = profiles
-        self.errors["profile"] = FieldError(profiles)
-        profiles_layout.addWidget(self.errors["profile"])
+            self.profiles.buttons[key].setAccessibleName(f"{label} profile")
+            self.profiles.buttons[key].setToolTip(description)
 
         self.signer = QComboBox()
         self.signer.setMinimumContentsLength(30)
@@ -188,8 +163,8 @@ class ExportUpdateDialog(TaskDialog):
         else:
             self._show_no_periods("This plan has no closed quarter yet. An update is built from a closed quarter's "
                                   "frozen snapshot: close the quarter first (Quarter › Close quarter…).")
-        for signer in facts.signers:
-            self.signer.addItem(signer.name, signer.person_id)
+        for person_id, name in facts.signers:
+            self.signer.addItem(name, person_id)
         self.signer.addItem("Unsigned", UNSIGNED)
         preferred = self.workspace.person_id
         index = self.signer.findData(preferred) if preferred is not None else -1
@@ -260,11 +235,10 @@ class ExportUpdateDialog(TaskDialog):
     # ---- values
 
     def profile(self) -> str:
-        button = self.profile_group.checkedButton()
-        return str(button.property("profile")) if button else "public"
+        return self.profiles.chosen()
 
     def set_profile(self, key: str) -> None:
-        self.profile_buttons[key].setChecked(True)
+        self.profiles.choose(key)
 
     def key_message_lines(self) -> tuple[str, ...]:
         return tuple(line.strip() for line in self.key_messages.toPlainText().splitlines() if line.strip())
@@ -288,15 +262,9 @@ class ExportUpdateDialog(TaskDialog):
         if self.facts is None or period_id is None:
             self.show_error("period", "Choose a closed quarter.")
             return
-        out = self.output_path()
-        if out is None:
-            self.show_error("output", "Choose where to save the PDF.")
-            return
-        if not out.parent.is_dir():
-            self.show_error("output", f"The folder {out.parent} does not exist.")
-            return
-        self.output.setText(str(out))
-        self.confirm_replace(out, lambda: self._publish(int(period_id), out))
+        out = self.checked_output("Choose where to save the PDF.")
+        if out is not None:
+            self.confirm_replace(out, lambda: self._publish(int(period_id), out))
 
     def _publish(self, period_id: int, out: Path) -> None:
         options = self.options()
@@ -333,8 +301,5 @@ def open_export_update(workspace: Workspace, dialogs: DialogService, parent: QWi
     if not workspace.is_open or not workspace.plans:
         dialogs.inform(parent, "Delivery plan update", "Open a store with a plan first.")
         return None
-    dialog = ExportUpdateDialog(workspace, dialogs, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
-    return dialog
+    return open_closing(ExportUpdateDialog(workspace, dialogs, parent))
 

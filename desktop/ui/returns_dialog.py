@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -41,7 +40,9 @@ from desktop.ui.dialog_base import (
     NoticePanel,
     TaskDialog,
     default_folder,
+    open_closing,
     safe_file_name,
+    side_button,
     subtle,
 )
 from desktop.ui.dialog_service import DialogService
@@ -92,6 +93,13 @@ def _item(text: str, tip: str = "") -> QTableWidgetItem:
     item.setToolTip(tip or text)
     item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     return item
+
+
+def _append_row(table: QTableWidget, *items: QTableWidgetItem) -> None:
+    row = table.rowCount()
+    table.insertRow(row)
+    for column, item in enumerate(items):
+        table.setItem(row, column, item)
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -180,15 +188,11 @@ class ReturnsDialog(TaskDialog):
         form.addRow("", self.make_note)
         self.folder = QLineEdit()
         self.folder.setPlaceholderText("The folder the forms are saved in")
-        self.choose_folder_button = QPushButton("C&hoose folder…")
-        self.choose_folder_button.setObjectName("choose_folder")
-        self.choose_folder_button.setAutoDefault(False)
+        self.choose_folder_button = side_button("C&hoose folder…", "choose_folder")
         self.add_row("folder", "Save &in", self.folder, self.choose_folder_button, form=form,
                      accessible="Folder for the return forms")
         layout.addLayout(form)
-        self.make_button = QPushButton("&Make forms")
-        self.make_button.setObjectName("make_forms")
-        self.make_button.setAutoDefault(False)
+        self.make_button = side_button("&Make forms", "make_forms")
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.make_button)
@@ -201,9 +205,7 @@ class ReturnsDialog(TaskDialog):
         self.made_list.setColumnWidth(0, 460)
         self.made_list.setColumnWidth(1, 80)
         self.without_lead = subtle("", "without_lead")
-        self.open_folder_button = QPushButton("&Open folder")
-        self.open_folder_button.setObjectName("open_forms_folder")
-        self.open_folder_button.setAutoDefault(False)
+        self.open_folder_button = side_button("&Open folder", "open_forms_folder")
         made_buttons = QHBoxLayout()
         made_buttons.addWidget(self.without_lead, 1)
         made_buttons.addStretch(0)
@@ -261,11 +263,7 @@ class ReturnsDialog(TaskDialog):
         self.issued = issued
         self.made_list.setRowCount(0)
         for form, path in zip(issued.forms, issued.paths, strict=True):
-            row = self.made_list.rowCount()
-            self.made_list.insertRow(row)
-            self.made_list.setItem(row, 0, _item(form.lead))
-            self.made_list.setItem(row, 1, _item(f"{form.actions:,}"))
-            self.made_list.setItem(row, 2, _item(path.name, str(path)))
+            _append_row(self.made_list, _item(form.lead), _item(f"{form.actions:,}"), _item(path.name, str(path)))
         count = len(issued.forms)
         folder = issued.paths[0].parent if issued.paths else Path(self.folder.text().strip())
         self.made_heading.setText(f"{count} form{'s' if count != 1 else ''} made in {folder}")
@@ -294,9 +292,7 @@ class ReturnsDialog(TaskDialog):
         page, layout = _tab_page("read_tab", 8, (
             "Choose the forms lead officers sent back. Pathways shows, action by action, what each would change "
             "and anything that stops it. Nothing is recorded until you accept the ticked rows."))
-        self.choose_returns_button = QPushButton("&Choose completed forms…")
-        self.choose_returns_button.setObjectName("choose_returns")
-        self.choose_returns_button.setAutoDefault(False)
+        self.choose_returns_button = side_button("&Choose completed forms…", "choose_returns")
         self.read_summary = QLabel()
         self.read_summary.setObjectName("read_summary")
         self.read_summary.setWordWrap(True)
@@ -315,10 +311,8 @@ class ReturnsDialog(TaskDialog):
         self.review_table.setColumnWidth(COL_PROBLEMS, 260)
         self.review_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.review_table, 1)
-        self.accept_button = QPushButton("&Accept selected")
-        self.accept_button.setObjectName("accept_returns")
-        self.accept_button.setAutoDefault(False)
-        self.accept_button.setToolTip("Record the ticked rows as updates from the lead officers (audited)")
+        self.accept_button = side_button("&Accept selected", "accept_returns",
+                                         tip="Record the ticked rows as updates from the lead officers (audited)")
         self.selected_label = subtle("", "selected_label")
         bottom = QHBoxLayout()
         bottom.addWidget(self.selected_label, 1)
@@ -397,13 +391,9 @@ class ReturnsDialog(TaskDialog):
 
     def _add_row(self, record: QTableWidgetItem, lead: QTableWidgetItem, changes: QTableWidgetItem,
                  problems: QTableWidgetItem) -> None:
-        table = self.review_table
-        row = table.rowCount()
-        table.insertRow(row)
         # The tick box sits mid-row whatever the style does, so its action code sits beside it there.
         record.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column, item in enumerate((record, lead, changes, problems)):
-            table.setItem(row, column, item)
+        _append_row(self.review_table, record, lead, changes, problems)
 
     def selected_keys(self) -> set[tuple[int, int]]:
         keys: set[tuple[int, int]] = set()
@@ -487,13 +477,9 @@ class ReturnsDialog(TaskDialog):
             self.status_quarter.setCurrentIndex(self.status_quarter.findData(current.id))
         quarter_label = QLabel("&Quarter")
         quarter_label.setBuddy(self.status_quarter)
-        self.refresh_button = QPushButton("&Refresh")
-        self.refresh_button.setObjectName("refresh_status")
-        self.refresh_button.setAutoDefault(False)
-        self.copy_button = QPushButton("&Copy chase list")
-        self.copy_button.setObjectName("copy_chase")
-        self.copy_button.setAutoDefault(False)
-        self.copy_button.setToolTip("Copy who still owes a return, with email addresses, to paste into an email")
+        self.refresh_button = side_button("&Refresh", "refresh_status")
+        self.copy_button = side_button("&Copy chase list", "copy_chase",
+                                       tip="Copy who still owes a return, with email addresses, to paste into an email")
         top = QHBoxLayout()
         top.addWidget(quarter_label)
         top.addWidget(self.status_quarter)
@@ -576,26 +562,15 @@ class ReturnsDialog(TaskDialog):
         self.chase_heading.setText(f"Chase list ({len(status.chase)})")
         self.chase_table.setRowCount(0)
         for lead in status.chase:
-            row = self.chase_table.rowCount()
-            self.chase_table.insertRow(row)
-            self.chase_table.setItem(row, 0, _item(lead.lead))
-            self.chase_table.setItem(row, 1, _item(lead.email or "–"))
-            self.chase_table.setItem(row, 2, _item(f"{len(lead.outstanding)} of {lead.actions}"))
-            self.chase_table.setItem(row, 3, _item(", ".join(lead.outstanding)))
+            _append_row(self.chase_table, _item(lead.lead), _item(lead.email or "–"),
+                        _item(f"{len(lead.outstanding)} of {lead.actions}"), _item(", ".join(lead.outstanding)))
         if status.without_lead:
-            row = self.chase_table.rowCount()
-            self.chase_table.insertRow(row)
-            self.chase_table.setItem(row, 0, _item("No lead officer"))
-            self.chase_table.setItem(row, 1, _item("–"))
-            self.chase_table.setItem(row, 2, _item(f"{len(status.without_lead)}"))
-            self.chase_table.setItem(row, 3, _item(", ".join(status.without_lead)))
+            _append_row(self.chase_table, _item("No lead officer"), _item("–"), _item(f"{len(status.without_lead)}"),
+                        _item(", ".join(status.without_lead)))
         self.returned_heading.setText(f"Returned ({len(status.returned)})")
         self.returned_table.setRowCount(0)
         for lead in status.returned:
-            row = self.returned_table.rowCount()
-            self.returned_table.insertRow(row)
-            self.returned_table.setItem(row, 0, _item(lead.lead))
-            self.returned_table.setItem(row, 1, _item(f"{lead.returned} of {lead.actions}"))
+            _append_row(self.returned_table, _item(lead.lead), _item(f"{lead.returned} of {lead.actions}"))
         self.chase_table.resizeRowsToContents()
         self.returned_table.resizeRowsToContents()
         self.copy_button.setEnabled(bool(status.chase or status.without_lead))
@@ -623,7 +598,4 @@ def open_returns_dialog(workspace: Workspace, dialogs: DialogService, parent: QW
     if not workspace.is_open or workspace.data is None:
         dialogs.inform(parent, "Lead-officer returns", "Open a plan first.")
         return None
-    dialog = ReturnsDialog(workspace, dialogs, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
-    return dialog
+    return open_closing(ReturnsDialog(workspace, dialogs, parent))

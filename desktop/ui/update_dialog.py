@@ -34,7 +34,7 @@ from desktop.services.rag import RagScheme, RagStatus
 from desktop.services.readmodels import HistoryEntry
 from desktop.settings import UPDATE_GEOMETRY
 from desktop.ui.action_table_model import format_date
-from desktop.ui.dialog_base import field_box
+from desktop.ui.dialog_base import field_box, side_button
 from desktop.ui.icons import icon
 from desktop.ui.rag_delegate import rag_icon, rag_pixmap
 from desktop.ui.update_controller import CONFLICT, UpdateController, UpdateValues
@@ -189,9 +189,7 @@ class UpdateDialog(QDialog):
         self.suggestion = QLabel()
         self.suggestion.setObjectName("suggestion")
         self.suggestion.setWordWrap(True)
-        self.use_suggestion = QPushButton("&Use suggestion")
-        self.use_suggestion.setObjectName("use_suggestion")
-        self.use_suggestion.setAutoDefault(False)
+        self.use_suggestion = side_button("&Use suggestion", "use_suggestion")
         self.forecast = QComboBox()
         self.forecast.setObjectName("forecast_rag")
         self.forecast.setAccessibleName("Forecast RAG at the due date")

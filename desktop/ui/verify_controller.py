@@ -19,13 +19,9 @@ from desktop.ui.context import SessionSource
 
 
 @dataclass(frozen=True)
-class StoreRoot:
-    partnership: str
-    pem: bytes
-
-
-@dataclass(frozen=True)
 class TrustBundle:
+    """What a partnership gives recipients to check its PDFs: the root certificate and the guide."""
+
     partnership: str
     pem: bytes
     files: dict[str, bytes]  # file name: content
@@ -41,13 +37,13 @@ def partnerships(store: SessionSource) -> list[tuple[int, str]]:
         return [(p.id, p.name) for p in _partnerships(session)]
 
 
-def store_roots(store: SessionSource) -> list[StoreRoot]:
-    """The root certificate of every partnership that has one, by partnership name."""
-    roots: list[StoreRoot] = []
+def store_roots(store: SessionSource) -> dict[str, bytes]:
+    """Partnership name: its root certificate (public), for every partnership that has one, by name."""
+    roots: dict[str, bytes] = {}
     with store.session() as session:
         for partnership in _partnerships(session):
             try:
-                roots.append(StoreRoot(partnership.name, signing_setup.root_pem(session, partnership)))
+                roots[partnership.name] = signing_setup.root_pem(session, partnership)
             except NotFound:
                 continue
     return roots

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +29,16 @@ from desktop.reports.signing import VerificationReport, verify_pdf
 from desktop.services import pki
 from desktop.services.errors import PathwaysError, ValidationError
 from desktop.ui import verify_controller
-from desktop.ui.dialog_base import PDF_FILTER, TONES, TaskDialog, default_folder, status_pixmap, subtle
+from desktop.ui.dialog_base import (
+    PDF_FILTER,
+    TONES,
+    TaskDialog,
+    default_folder,
+    open_closing,
+    side_button,
+    status_pixmap,
+    subtle,
+)
 from desktop.ui.dialog_service import DialogService
 from desktop.ui.tasks import TaskState
 from desktop.ui.widgets import fit_to_screen
@@ -171,20 +179,14 @@ class VerifyDialog(TaskDialog):
 
         self.pdf = QLineEdit()
         self.pdf.setPlaceholderText("The PDF to check")
-        self.choose_pdf_button = QPushButton("C&hoose PDF…")
-        self.choose_pdf_button.setObjectName("choose_pdf")
-        self.choose_pdf_button.setAutoDefault(False)
+        self.choose_pdf_button = side_button("C&hoose PDF…", "choose_pdf")
         self.add_row("pdf", "&PDF file", self.pdf, self.choose_pdf_button, accessible="PDF file to verify")
 
         self.roots_label = subtle("", "roots_label")
         self.roots_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.choose_root_button = QPushButton("Choose &root certificate…")
-        self.choose_root_button.setObjectName("choose_root")
-        self.choose_root_button.setAutoDefault(False)
-        self.choose_root_button.setToolTip("A trusted root certificate (.pem or .cer), e.g. from a trust bundle")
-        self.store_roots_button = QPushButton("Use the &store's roots")
-        self.store_roots_button.setObjectName("use_store_roots")
-        self.store_roots_button.setAutoDefault(False)
+        self.choose_root_button = side_button("Choose &root certificate…", "choose_root",
+                                              tip="A trusted root certificate (.pem or .cer), e.g. from a trust bundle")
+        self.store_roots_button = side_button("Use the &store's roots", "use_store_roots")
         roots_box = QWidget()
         roots_box.setObjectName("roots")
         roots_layout = QVBoxLayout(roots_box)
@@ -228,17 +230,13 @@ class VerifyDialog(TaskDialog):
         self.body.addWidget(self.details)
         self.body.addStretch(1)
 
-        self.copy_button = QPushButton("&Copy report")
-        self.copy_button.setObjectName("copy_report")
-        self.copy_button.setAutoDefault(False)
-        self.copy_button.setToolTip("Copy the verdict and the report lines, e.g. to paste into an email")
+        self.copy_button = side_button("&Copy report", "copy_report",
+                                       tip="Copy the verdict and the report lines, e.g. to paste into an email")
         self.copy_button.setEnabled(False)
         self.partnership = QComboBox()
         self.partnership.setObjectName("bundle_partnership")
         self.partnership.setAccessibleName("Partnership whose trust bundle to export")
-        self.bundle_button = QPushButton("Export trust &bundle…")
-        self.bundle_button.setObjectName("trust_bundle")
-        self.bundle_button.setAutoDefault(False)
+        self.bundle_button = side_button("Export trust &bundle…", "trust_bundle")
         self.bundle_button.setToolTip("The partnership's root certificate, its fingerprint and a one-page guide "
                                       "for recipients, saved to a folder")
         self.extra_buttons.addWidget(self.copy_button)
@@ -270,8 +268,7 @@ class VerifyDialog(TaskDialog):
             return None
         if not found:
             return None
-        return Roots(tuple(r.pem for r in found),
-                     "the open store's signing roots: " + ", ".join(r.partnership for r in found))
+        return Roots(tuple(found.values()), "the open store's signing roots: " + ", ".join(found))
 
     def roots(self) -> Roots:
         """What the next check trusts: the chosen certificate, else the store's roots, else nothing."""
@@ -463,7 +460,4 @@ class VerifyDialog(TaskDialog):
 
 def open_verify_dialog(workspace: Workspace, dialogs: DialogService, parent: QWidget | None = None) -> VerifyDialog:
     """Tools › Verify a signed PDF…: works with or without an open store."""
-    dialog = VerifyDialog(workspace, dialogs, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
-    return dialog
+    return open_closing(VerifyDialog(workspace, dialogs, parent))
