@@ -17,6 +17,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QDialog,
     QFormLayout,
     QFrame,
@@ -150,41 +151,54 @@ def status_pixmap(tone: str, size: int, ratio: float = 1.0) -> QPixmap:
     return pixmap
 
 
-class NoticePanel(QFrame):
-    """How the last step went: an icon, a bold first line and the full text (selectable, never cut short)."""
+class IconMessage(QFrame):
+    """An icon beside a bold title and its text (selectable, never cut short): how a step went, or a verdict.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    Its parts are named ``<name>_icon``, ``<name>_title`` and ``<name>_<text_name>`` for the style sheet."""
+
+    def __init__(self, name: str, *, icon_size: int, title_scale: float = 1.0, text_name: str = "text",
+                 margins: tuple[int, int] = (10, 8), spacing: tuple[int, int] = (3, 10),
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("notice")
+        self.setObjectName(name)
         self.icon = QLabel()
-        self.icon.setObjectName("notice_icon")
-        self.icon.setFixedSize(QSize(22, 22))
+        self.icon.setObjectName(f"{name}_icon")
+        self.icon.setFixedSize(QSize(icon_size, icon_size))
         self.title = QLabel()
-        self.title.setObjectName("notice_title")
+        self.title.setObjectName(f"{name}_title")
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         font = self.title.font()
         font.setBold(True)
+        if title_scale != 1.0:
+            font.setPointSizeF(font.pointSizeF() * title_scale)
         self.title.setFont(font)
         self.text = QLabel()
-        self.text.setObjectName("notice_text")
+        self.text.setObjectName(f"{name}_{text_name}")
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                           | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         column = QVBoxLayout()
-        column.setSpacing(3)
+        column.setSpacing(spacing[0])
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.title)
         column.addWidget(self.text)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 8)
-        layout.setSpacing(10)
+        layout.setContentsMargins(margins[0], margins[1], margins[0], margins[1])
+        layout.setSpacing(spacing[1])
         layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(column, 1)
-        self.tone = ""
         self.hide()
+
+
+class NoticePanel(IconMessage):
+    """How the last step went: an icon, a bold first line and the full text (selectable, never cut short)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("notice", icon_size=22, parent=parent)
+        self.tone = ""
 
     def show_notice(self, tone: str, title: str, text: str = "") -> None:
         mark, background, border = TONES.get(tone, TONES["none"])
@@ -268,7 +282,10 @@ def subtle(text: str, name: str = "subtle") -> QLabel:
     return label
 
 
-def expanding(widget: QWidget) -> QWidget:
+W = TypeVar("W", bound=QWidget)
+
+
+def expanding(widget: W) -> W:
     """Let a form field use the whole width of its column (QFormLayout grows only Expanding fields)."""
     widget.setSizePolicy(QSizePolicy.Policy.Expanding, widget.sizePolicy().verticalPolicy())
     return widget
@@ -425,6 +442,18 @@ class TaskDialog(QDialog):
         self.errors[key] = FieldError(made.box)
         made.column.addWidget(self.errors[key])
         return made
+
+    def add_plan_row(self, min_length: int) -> QComboBox:
+        """The "Plan" row: every plan of the store, the one open in the window chosen."""
+        combo = QComboBox()
+        combo.setMinimumContentsLength(min_length)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        for plan in self.workspace.plans:
+            combo.addItem(plan.title + ("  [demonstration]" if plan.is_demo else ""), plan.id)
+        current = self.workspace.plan_id
+        combo.setCurrentIndex(max(0, combo.findData(current)) if current is not None else 0)
+        self.add_row("plan", "&Plan", combo)
+        return combo
 
     def add_output_row(self, placeholder: str) -> None:
         """The "Save as" field with its Choose… button, then the (hidden until done) Open folder button."""

@@ -76,11 +76,7 @@ class ExportUpdateDialog(TaskDialog):
         self.publish_result: PublishResult | None = None
         self._auto_path = ""
 
-        self.plan = QComboBox()
-        self.plan.setMinimumContentsLength(30)
-        self.plan.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        expanding(self.plan)
-        self.add_row("plan", "&Plan", self.plan)
+        self.plan = expanding(self.add_plan_row(30))
         self.period = QComboBox()
         self.period.setMinimumContentsLength(14)
         self.period_note = subtle("", "period_note")
@@ -125,10 +121,6 @@ class ExportUpdateDialog(TaskDialog):
                                     "publish the two side by side (see the guide, Publishing accessibly)")
         self.form.addRow("", self.web_version)
 
-        for plan in workspace.plans:
-            self.plan.addItem(plan.title + ("  [demonstration]" if plan.is_demo else ""), plan.id)
-        current = workspace.plan_id
-        self.plan.setCurrentIndex(max(0, self.plan.findData(current)) if current is not None else 0)
         self.plan.currentIndexChanged.connect(lambda _: self._load_plan())
         self.period.currentIndexChanged.connect(lambda _: self._suggest_path())
         self.signer.currentIndexChanged.connect(lambda _: self._show_signer_note())

@@ -13,7 +13,6 @@ from typing import cast
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QWidget,
 )
 
@@ -50,14 +49,7 @@ class SpreadsheetExportDialog(TaskDialog):
         self.path: Path | None = None
         self._auto_path = ""
 
-        self.plan = QComboBox()
-        self.plan.setMinimumContentsLength(40)
-        self.plan.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        for plan in workspace.plans:
-            self.plan.addItem(plan.title + ("  [demonstration]" if plan.is_demo else ""), plan.id)
-        current = workspace.plan_id
-        self.plan.setCurrentIndex(max(0, self.plan.findData(current)) if current is not None else 0)
-        self.add_row("plan", "&Plan", self.plan)
+        self.plan = self.add_plan_row(40)
 
         self.formats = self.add_choices("format", "&Format", [(k, label, about) for k, label, about, _ in FORMATS],
                                         "xlsx")

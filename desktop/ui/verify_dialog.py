@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -32,6 +32,7 @@ from desktop.ui import verify_controller
 from desktop.ui.dialog_base import (
     PDF_FILTER,
     TONES,
+    IconMessage,
     TaskDialog,
     default_folder,
     open_closing,
@@ -41,7 +42,7 @@ from desktop.ui.dialog_base import (
 )
 from desktop.ui.dialog_service import DialogService
 from desktop.ui.tasks import TaskState
-from desktop.ui.widgets import fit_to_screen
+from desktop.ui.widgets import fit_to_screen, page_of, row_of
 from desktop.ui.workspace import Workspace
 
 CERT_FILTER = "Certificates (*.pem *.cer *.crt *.der);;All files (*)"
@@ -110,37 +111,14 @@ class Roots:
     source: str
 
 
-class VerdictPanel(QFrame):
+class VerdictPanel(IconMessage):
+    """The verdict of a check: a large icon and title, and the explanation under it."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("verdict")
-        self.icon = QLabel()
-        self.icon.setObjectName("verdict_icon")
-        self.icon.setFixedSize(QSize(48, 48))
-        self.title = QLabel()
-        self.title.setObjectName("verdict_title")
-        self.title.setWordWrap(True)
-        font = self.title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.45)
-        self.title.setFont(font)
-        self.explanation = QLabel()
-        self.explanation.setObjectName("verdict_explanation")
-        self.explanation.setWordWrap(True)
-        self.explanation.setTextFormat(Qt.TextFormat.PlainText)
-        self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        column = QVBoxLayout()
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(4)
-        column.addWidget(self.title)
-        column.addWidget(self.explanation)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.setSpacing(14)
-        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(column, 1)
+        super().__init__("verdict", icon_size=48, title_scale=1.45, text_name="explanation", margins=(14, 12),
+                         spacing=(4, 14), parent=parent)
+        self.explanation = self.text
         self.verdict: Verdict | None = None
-        self.hide()
 
     def show_verdict(self, verdict: Verdict) -> None:
         mark, background, border = TONES[verdict.tone]
@@ -187,17 +165,9 @@ class VerifyDialog(TaskDialog):
         self.choose_root_button = side_button("Choose &root certificate…", "choose_root",
                                               tip="A trusted root certificate (.pem or .cer), e.g. from a trust bundle")
         self.store_roots_button = side_button("Use the &store's roots", "use_store_roots")
-        roots_box = QWidget()
+        roots_box = page_of(self.roots_label, row_of(self.choose_root_button, self.store_roots_button, None))
         roots_box.setObjectName("roots")
-        roots_layout = QVBoxLayout(roots_box)
-        roots_layout.setContentsMargins(0, 0, 0, 0)
-        roots_layout.setSpacing(4)
-        roots_layout.addWidget(self.roots_label)
-        roots_buttons = QHBoxLayout()
-        roots_buttons.addWidget(self.choose_root_button)
-        roots_buttons.addWidget(self.store_roots_button)
-        roots_buttons.addStretch(1)
-        roots_layout.addLayout(roots_buttons)
+        cast(QVBoxLayout, roots_box.layout()).setSpacing(4)
         trust_label = QLabel("&Trusted roots")
         trust_label.setBuddy(self.choose_root_button)
         self.form.addRow(trust_label, roots_box)
