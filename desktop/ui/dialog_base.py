@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -16,6 +16,8 @@ import platformdirs
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
     QDialog,
     QFormLayout,
     QFrame,
@@ -24,13 +26,14 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QRadioButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from desktop.services.errors import DisclosureBlocked, ValidationError
+from desktop.store import Store
 from desktop.ui import errors
 from desktop.ui.dialog_service import DialogService
 from desktop.ui.tasks import Cancelled, TaskState
@@ -148,41 +151,54 @@ def status_pixmap(tone: str, size: int, ratio: float = 1.0) -> QPixmap:
     return pixmap
 
 
-class NoticePanel(QFrame):
-    """How the last step went: an icon, a bold first line and the full text (selectable, never cut short)."""
+class IconMessage(QFrame):
+    """An icon beside a bold title and its text (selectable, never cut short): how a step went, or a verdict.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    Its parts are named ``<name>_icon``, ``<name>_title`` and ``<name>_<text_name>`` for the style sheet."""
+
+    def __init__(self, name: str, *, icon_size: int, title_scale: float = 1.0, text_name: str = "text",
+                 margins: tuple[int, int] = (10, 8), spacing: tuple[int, int] = (3, 10),
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("notice")
+        self.setObjectName(name)
         self.icon = QLabel()
-        self.icon.setObjectName("notice_icon")
-        self.icon.setFixedSize(QSize(22, 22))
+        self.icon.setObjectName(f"{name}_icon")
+        self.icon.setFixedSize(QSize(icon_size, icon_size))
         self.title = QLabel()
-        self.title.setObjectName("notice_title")
+        self.title.setObjectName(f"{name}_title")
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         font = self.title.font()
         font.setBold(True)
+        if title_scale != 1.0:
+            font.setPointSizeF(font.pointSizeF() * title_scale)
         self.title.setFont(font)
         self.text = QLabel()
-        self.text.setObjectName("notice_text")
+        self.text.setObjectName(f"{name}_{text_name}")
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                           | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         column = QVBoxLayout()
-        column.setSpacing(3)
+        column.setSpacing(spacing[0])
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.title)
         column.addWidget(self.text)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 8)
-        layout.setSpacing(10)
+        layout.setContentsMargins(margins[0], margins[1], margins[0], margins[1])
+        layout.setSpacing(spacing[1])
         layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(column, 1)
-        self.tone = ""
         self.hide()
+
+
+class NoticePanel(IconMessage):
+    """How the last step went: an icon, a bold first line and the full text (selectable, never cut short)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("notice", icon_size=22, parent=parent)
+        self.tone = ""
 
     def show_notice(self, tone: str, title: str, text: str = "") -> None:
         mark, background, border = TONES.get(tone, TONES["none"])
@@ -246,6 +262,17 @@ class WrapLabel(QLabel):
             self.updateGeometry()
 
 
+def side_button(text: str, name: str, *, tip: str = "") -> QPushButton:
+    """A dialog button other than the main one: Enter in a field never presses it (only the main button is the
+    default)."""
+    button = QPushButton(text)
+    button.setObjectName(name)
+    if tip:
+        button.setToolTip(tip)
+    button.setAutoDefault(False)
+    return button
+
+
 def subtle(text: str, name: str = "subtle") -> QLabel:
     label = WrapLabel(text)
     label.setObjectName(name)
@@ -255,10 +282,57 @@ def subtle(text: str, name: str = "subtle") -> QLabel:
     return label
 
 
-def expanding(widget: QWidget) -> QWidget:
+W = TypeVar("W", bound=QWidget)
+
+
+def expanding(widget: W) -> W:
     """Let a form field use the whole width of its column (QFormLayout grows only Expanding fields)."""
     widget.setSizePolicy(QSizePolicy.Policy.Expanding, widget.sizePolicy().verticalPolicy())
     return widget
+
+
+D = TypeVar("D", bound=QDialog)
+
+
+def open_closing(dialog: D) -> D:
+    """Open ``dialog`` without waiting for it (answers arrive by signal); it is deleted once closed."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+class Choices:
+    """Radio buttons for one choice among a few (a format, a disclosure profile), each with its description under
+    it; a button's ``key`` property is the choice it stands for."""
+
+    def __init__(self, owner: QWidget, key: str, choices: Sequence[tuple[str, str, str]], default: str) -> None:
+        self.default = default
+        self.group = QButtonGroup(owner)
+        self.box = expanding(QWidget())
+        self.box.setObjectName(key)
+        self.column = QVBoxLayout(self.box)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.column.setSpacing(1)
+        self.buttons: dict[str, QRadioButton] = {}
+        for value, label, description in choices:
+            button = QRadioButton(label)
+            button.setObjectName(f"{key}_{value}")
+            button.setAccessibleDescription(description)
+            button.setProperty("key", value)
+            self.group.addButton(button)
+            self.buttons[value] = button
+            note = subtle(description)
+            note.setContentsMargins(24, 0, 0, 4)
+            self.column.addWidget(button)
+            self.column.addWidget(note)
+        self.buttons[default].setChecked(True)
+
+    def chosen(self) -> str:
+        button = self.group.checkedButton()
+        return str(button.property("key")) if button else self.default
+
+    def choose(self, value: str) -> None:
+        self.buttons[value].setChecked(True)
 
 
 class TaskDialog(QDialog):
@@ -306,10 +380,7 @@ class TaskDialog(QDialog):
         self.progress.setObjectName("task_progress")
         self.progress.setRange(0, 100)
         self.progress.setAccessibleName("Progress")
-        self.cancel_button = QPushButton("S&top")
-        self.cancel_button.setObjectName("cancel_task")
-        self.cancel_button.setToolTip("Stop at the next step; nothing is written")
-        self.cancel_button.setAutoDefault(False)
+        self.cancel_button = side_button("S&top", "cancel_task", tip="Stop at the next step; nothing is written")
         self.cancel_button.clicked.connect(self.cancel_task)
         self.progress_row = QWidget()
         progress_layout = QHBoxLayout(self.progress_row)
@@ -322,9 +393,7 @@ class TaskDialog(QDialog):
         self.notice = NoticePanel()
         self.extra_buttons = QHBoxLayout()
         self.extra_buttons.setSpacing(8)
-        self.close_button = QPushButton("Close")
-        self.close_button.setObjectName("close")
-        self.close_button.setAutoDefault(False)
+        self.close_button = side_button("Close", "close")
         self.close_button.clicked.connect(self.reject)
         self.primary: QPushButton | None = None
         buttons = QHBoxLayout()
@@ -363,22 +432,59 @@ class TaskDialog(QDialog):
         self.fields[key] = field
         return error
 
+    def add_choices(self, key: str, label: str, choices: Sequence[tuple[str, str, str]], default: str) -> Choices:
+        """A labelled row of radio buttons, one per (value, label, description), with its message line."""
+        made = Choices(self, key, choices, default)
+        text = QLabel(label)
+        text.setBuddy(made.buttons[default])
+        self.form.addRow(text, made.box)
+        self.fields[key] = made.box
+        self.errors[key] = FieldError(made.box)
+        made.column.addWidget(self.errors[key])
+        return made
+
+    def add_plan_row(self, min_length: int) -> QComboBox:
+        """The "Plan" row: every plan of the store, the one open in the window chosen."""
+        combo = QComboBox()
+        combo.setMinimumContentsLength(min_length)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        for plan in self.workspace.plans:
+            combo.addItem(plan.title + ("  [demonstration]" if plan.is_demo else ""), plan.id)
+        current = self.workspace.plan_id
+        combo.setCurrentIndex(max(0, combo.findData(current)) if current is not None else 0)
+        self.add_row("plan", "&Plan", combo)
+        return combo
+
     def add_output_row(self, placeholder: str) -> None:
         """The "Save as" field with its Choose… button, then the (hidden until done) Open folder button."""
         self.output = QLineEdit()
         self.output.setPlaceholderText(placeholder)
-        self.choose_button = QPushButton("C&hoose…")
-        self.choose_button.setObjectName("choose_output")
-        self.choose_button.setAutoDefault(False)
+        self.choose_button = side_button("C&hoose…", "choose_output")
         self.choose_button.setAccessibleName("Choose the output file")
         self.add_row("output", "Save &as", self.output, self.choose_button, accessible="Output file")
         self.body.addLayout(self.form)
         self.body.addStretch(1)
-        self.open_folder_button = QPushButton("&Open folder")
-        self.open_folder_button.setObjectName("open_folder")
-        self.open_folder_button.setAutoDefault(False)
+        self.open_folder_button = side_button("&Open folder", "open_folder")
         self.open_folder_button.hide()
         self.extra_buttons.addWidget(self.open_folder_button)
+
+    def output_path(self) -> Path | None:
+        """The "Save as" file (subclasses add their suffix)."""
+        text = self.output.text().strip()
+        return Path(text).expanduser() if text else None
+
+    def checked_output(self, missing: str) -> Path | None:
+        """The "Save as" file once it names a file in a folder that exists (shown in full in the field); None,
+        with ``missing`` or the reason beside the field, otherwise."""
+        out = self.output_path()
+        if out is None:
+            self.show_error("output", missing)
+            return None
+        if not out.parent.is_dir():
+            self.show_error("output", f"The folder {out.parent} does not exist.")
+            return None
+        self.output.setText(str(out))
+        return out
 
     def show_error(self, field: str | None, message: str, title: str = "") -> None:
         target = self.errors.get(field or "")
@@ -414,19 +520,16 @@ class TaskDialog(QDialog):
     def running(self) -> bool:
         return self._running
 
-    def run_on_store(self, work: Callable[[Session, TaskState], T], on_done: Callable[[T], None], *, title: str,
+    def run_on_store(self, work: Callable[[Store, TaskState], T], on_done: Callable[[T], None], *, title: str,
                      cancellable: bool = True, what: str = "") -> bool:
-        """``work(session, state)`` in one unit of work on the worker (rolled back if it fails or is cancelled)."""
+        """``work(store, state)`` on the worker, where the store is the worker's alone: a controller function that
+        opens its own unit of work (rolled back if it fails or is cancelled). Refused, with a note, while locked."""
         store = self.workspace.store
         if store is None or not store.is_open:
             self.notice.show_notice("error", "The store is locked", "Unlock it to carry on.")
             return False
-
-        def task(state: TaskState) -> T:
-            with store.session() as session:
-                return work(session, state)
-
-        return self.run_task(task, on_done, title=title, cancellable=cancellable, what=what)
+        return self.run_task(lambda state: work(store, state), on_done, title=title, cancellable=cancellable,
+                             what=what)
 
     def run_task(self, fn: Callable[[TaskState], T], on_done: Callable[[T], None], *, title: str,
                  cancellable: bool = True, what: str = "") -> bool:

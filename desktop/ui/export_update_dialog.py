@@ -7,49 +7,41 @@ The pieces it shares with the other feature dialogs (TaskDialog, NoticePanel, fi
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TypeVar
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QRadioButton,
-    QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from desktop.models import Person, Plan, ReportingPeriod, SignerCredential, SigningRoot
 from desktop.reports.delivery_update import MARKINGS
-from desktop.reports.publish import PublishOptions, PublishResult, publish_update
-from desktop.services.errors import NotFound, PathwaysError
-from desktop.services.queries import periods_of
+from desktop.reports.publish import PublishOptions, PublishResult
+from desktop.services.errors import PathwaysError
+from desktop.ui import export_controller
 from desktop.ui.dialog_base import (
     PDF_FILTER,
     TaskDialog,
     default_folder,
     expanding,
+    open_closing,
     safe_file_name,
     status_pixmap,
     subtle,
     with_suffix,
 )
 from desktop.ui.dialog_service import DialogService
+from desktop.ui.export_controller import PlanFacts
 from desktop.ui.profiles_view import PROFILE_CHOICES
-from desktop.ui.tasks import TaskState
-from desktop.ui.widgets import FieldError, fit_to_screen
+from desktop.ui.widgets import fit_to_screen
 from desktop.ui.workspace import Workspace
 
 log = logging.getLogger("pathways.ui.export")
-
-T = TypeVar("T")
 
 UNSIGNED = 0  # the signer combo's "Unsigned" entry (people ids start at 1)
 UNSIGNED_WARNING = ("Unsigned documents cannot be verified: nobody receiving it can check who issued it or whether "
@@ -57,43 +49,6 @@ UNSIGNED_WARNING = ("Unsigned documents cannot be verified: nobody receiving it 
 
 
 # ---------------------------------------------------------------------------------------------- the update
-
-
-@dataclass(frozen=True)
-class SignerChoice:
-    person_id: int
-    name: str
-
-
-@dataclass(frozen=True)
-class PlanFacts:
-    """What the dialog needs to know about one plan (read on the main thread, plain data)."""
-
-    plan_id: int
-    title: str
-    short: str
-    partnership: str
-    marking: str
-    closed: tuple[tuple[int, str], ...]  # (period id, label), oldest first
-    signers: tuple[SignerChoice, ...]
-
-
-def plan_facts(session: Session, plan_id: int) -> PlanFacts:
-    plan = session.get(Plan, plan_id)
-    if plan is None:
-        raise NotFound("That plan is no longer in the store.")
-    partnership = plan.partnership
-    closed = tuple((p.id, p.label) for p in periods_of(session, plan.id) if p.is_closed)
-    people = session.scalars(
-        select(Person)
-        .join(SignerCredential, SignerCredential.person_id == Person.id)
-        .join(SigningRoot, SignerCredential.root_id == SigningRoot.id)
-        .where(SignerCredential.revoked.is_(False), SigningRoot.partnership_id == plan.partnership_id)
-        .distinct()
-    )
-    signers = tuple(sorted((SignerChoice(p.id, p.display_name) for p in people), key=lambda s: s.name.casefold()))
-    return PlanFacts(plan.id, plan.title, partnership.short_name or partnership.name, partnership.name,
-                     partnership.default_marking, closed, signers)
 
 
 def update_file_name(short: str, period_label: str) -> str:
@@ -121,11 +76,7 @@ class ExportUpdateDialog(TaskDialog):
         self.publish_result: PublishResult | None = None
         self._auto_path = ""
 
-        self.plan = QComboBox()
-        self.plan.setMinimumContentsLength(30)
-        self.plan.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        expanding(self.plan)
-        self.add_row("plan", "&Plan", self.plan)
+        self.plan = expanding(self.add_plan_row(30))
         self.period = QComboBox()
         self.period.setMinimumContentsLength(14)
         self.period_note = subtle("", "period_note")
@@ -133,33 +84,10 @@ class ExportUpdateDialog(TaskDialog):
         self.add_row("period", "Closed &quarter", self.period, accessible="Closed quarter to publish")
         self.form.addRow("", self.period_note)
 
-        self.profile_group = QButtonGroup(self)
-        profiles = expanding(QWidget())
-        profiles.setObjectName("profile")
-        profiles_layout = QVBoxLayout(profiles)
-        profiles_layout.setContentsMargins(0, 0, 0, 0)
-        profiles_layout.setSpacing(1)
-        self.profile_buttons: dict[str, QRadioButton] = {}
+        self.profiles = self.add_choices("profile", "Disclosure p&rofile", PROFILE_CHOICES, "public")
         for key, label, description in PROFILE_CHOICES:
-            button = QRadioButton(label)
-            button.setObjectName(f"profile_{key}")
-            button.setAccessibleName(f"{label} profile")
-            button.setAccessibleDescription(description)
-            button.setToolTip(description)
-            button.setProperty("profile", key)
-            self.profile_group.addButton(button)
-            self.profile_buttons[key] = button
-            note = subtle(description)
-            note.setContentsMargins(24, 0, 0, 4)
-            profiles_layout.addWidget(button)
-            profiles_layout.addWidget(note)
-        self.profile_buttons["public"].setChecked(True)
-        profile_label = QLabel("Disclosure p&rofile")
-        profile_label.setBuddy(self.profile_buttons["public"])
-        self.form.addRow(profile_label, profiles)
-        self.fields["profile"] = profiles
-        self.errors["profile"] = FieldError(profiles)
-        profiles_layout.addWidget(self.errors["profile"])
+            self.profiles.buttons[key].setAccessibleName(f"{label} profile")
+            self.profiles.buttons[key].setToolTip(description)
 
         self.signer = QComboBox()
         self.signer.setMinimumContentsLength(30)
@@ -193,10 +121,6 @@ class ExportUpdateDialog(TaskDialog):
                                     "publish the two side by side (see the guide, Publishing accessibly)")
         self.form.addRow("", self.web_version)
 
-        for plan in workspace.plans:
-            self.plan.addItem(plan.title + ("  [demonstration]" if plan.is_demo else ""), plan.id)
-        current = workspace.plan_id
-        self.plan.setCurrentIndex(max(0, self.plan.findData(current)) if current is not None else 0)
         self.plan.currentIndexChanged.connect(lambda _: self._load_plan())
         self.period.currentIndexChanged.connect(lambda _: self._suggest_path())
         self.signer.currentIndexChanged.connect(lambda _: self._show_signer_note())
@@ -218,8 +142,7 @@ class ExportUpdateDialog(TaskDialog):
             self._show_no_periods("This store has no plans yet.")
             return
         try:
-            with self.workspace.session() as session:
-                facts = plan_facts(session, int(plan_id))
+            facts = export_controller.plan_facts(self.workspace, int(plan_id))
         except PathwaysError as exc:
             self.notice.show_notice("error", "The plan could not be read", str(exc))
             self.update_state()
@@ -232,8 +155,8 @@ class ExportUpdateDialog(TaskDialog):
         else:
             self._show_no_periods("This plan has no closed quarter yet. An update is built from a closed quarter's "
                                   "frozen snapshot: close the quarter first (Quarter › Close quarter…).")
-        for signer in facts.signers:
-            self.signer.addItem(signer.name, signer.person_id)
+        for person_id, name in facts.signers:
+            self.signer.addItem(name, person_id)
         self.signer.addItem("Unsigned", UNSIGNED)
         preferred = self.workspace.person_id
         index = self.signer.findData(preferred) if preferred is not None else -1
@@ -304,11 +227,10 @@ class ExportUpdateDialog(TaskDialog):
     # ---- values
 
     def profile(self) -> str:
-        button = self.profile_group.checkedButton()
-        return str(button.property("profile")) if button else "public"
+        return self.profiles.chosen()
 
     def set_profile(self, key: str) -> None:
-        self.profile_buttons[key].setChecked(True)
+        self.profiles.choose(key)
 
     def key_message_lines(self) -> tuple[str, ...]:
         return tuple(line.strip() for line in self.key_messages.toPlainText().splitlines() if line.strip())
@@ -332,32 +254,15 @@ class ExportUpdateDialog(TaskDialog):
         if self.facts is None or period_id is None:
             self.show_error("period", "Choose a closed quarter.")
             return
-        out = self.output_path()
-        if out is None:
-            self.show_error("output", "Choose where to save the PDF.")
-            return
-        if not out.parent.is_dir():
-            self.show_error("output", f"The folder {out.parent} does not exist.")
-            return
-        self.output.setText(str(out))
-        self.confirm_replace(out, lambda: self._publish(int(period_id), out))
+        out = self.checked_output("Choose where to save the PDF.")
+        if out is not None:
+            self.confirm_replace(out, lambda: self._publish(int(period_id), out))
 
     def _publish(self, period_id: int, out: Path) -> None:
         options = self.options()
         html = out.with_suffix(".html") if self.web_version.isChecked() else None  # read here, on the UI thread
         actor = self.workspace.actor
-
-        def work(session: Session, state: TaskState) -> PublishResult:
-            period = session.get(ReportingPeriod, period_id)
-            if period is None:
-                raise NotFound("That quarter is no longer in the store.")
-
-            def progress(fraction: float, status: str) -> None:
-                state.check()  # Stop takes effect between steps, always before anything is written
-                state.set_progress(fraction, status)
-
-            return publish_update(session, actor, period, out, options, progress, html_out=html)
-
+        work = partial(export_controller.publish, actor=actor, period_id=period_id, out=out, options=options, html=html)
         self.run_on_store(work, self._published, title="Exporting the delivery plan update…",
                           what="The update was not exported")
 
@@ -388,8 +293,5 @@ def open_export_update(workspace: Workspace, dialogs: DialogService, parent: QWi
     if not workspace.is_open or not workspace.plans:
         dialogs.inform(parent, "Delivery plan update", "Open a store with a plan first.")
         return None
-    dialog = ExportUpdateDialog(workspace, dialogs, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
-    return dialog
+    return open_closing(ExportUpdateDialog(workspace, dialogs, parent))
 

@@ -24,16 +24,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from desktop.models import Objective, Organisation, OrganisationKind, Partnership, Person, Plan, Priority, Strand
-from desktop.services import periods, plans
+from desktop.models import Objective, Organisation, OrganisationKind, Person, Priority, Strand
 from desktop.services.errors import PathwaysError, ValidationError
 from desktop.services.rag import SCHEMES
 from desktop.settings import MAX_IDLE_MINUTES, MIN_IDLE_MINUTES, Settings
+from desktop.ui import forms_controller
 from desktop.ui.dialog_base import field_box
 from desktop.ui.filter_bar import STRAND_TEXT
+from desktop.ui.forms_controller import Saved
 from desktop.ui.undo import AddNodeCommand, EditCommand, UndoStack
 from desktop.ui.widgets import FieldError, OptionalDateEdit, count_suffix, heading_label
 from desktop.ui.workspace import Change, Workspace
@@ -171,8 +170,7 @@ def _combo(items: list[tuple[str, Any]], current: Any = None) -> QComboBox:
 
 
 def plan_dialog(workspace: Workspace, parent: QWidget | None = None) -> FormDialog:
-    with workspace.session() as session:
-        partnerships = [(p.name, p.id) for p in session.scalars(select(Partnership).order_by(Partnership.id))]
+    partnerships = forms_controller.partnerships(workspace)
     dialog = FormDialog("New plan", "New delivery plan", parent, ok_text="Create plan",
                         intro="A delivery plan holds objectives, priorities and actions, and its quarters.")
     partnership = _combo([*partnerships, ("A new partnership…", None)])
@@ -186,16 +184,9 @@ def plan_dialog(workspace: Workspace, parent: QWidget | None = None) -> FormDial
     dialog.add_field("rag_scheme", "&RAG scheme", _combo([(s.name, s.key) for s in SCHEMES.values()]))
 
     def submit(d: FormDialog) -> Outcome:
-        with workspace.session() as session:
-            pid = d.data("partnership")
-            owner = session.get(Partnership, pid) if pid else plans.add_partnership(session, workspace.actor,
-                                                                                    d.text("name"))
-            if owner is None:
-                return "partnership", "That partnership no longer exists."
-            plans.ensure_default_pathways(session)
-            plan = plans.add_plan(session, workspace.actor, owner, d.text("title"), period_label=d.text("period_label"),
-                                  rag_scheme=d.data("rag_scheme"))
-            d.result_value = plan.id
+        d.result_value = forms_controller.create_plan(
+            workspace, workspace.actor, d.data("partnership"), d.text("name"), d.text("title"),
+            period_label=d.text("period_label"), rag_scheme=d.data("rag_scheme"))
         workspace.refresh_plans()
         return None
 
@@ -212,10 +203,8 @@ def objective_dialog(workspace: Workspace, stack: UndoStack, parent: QWidget | N
     plan_id = workspace.data.plan.id
     current: dict[str, Any] = {"code": "", "title": "", "description": ""}
     if objective_id is not None:
-        with workspace.session() as session:
-            obj = session.get(Objective, objective_id)
-            if obj is not None:
-                current = plans.describe(obj, ("code", "title", "description"))
+        current = forms_controller.values_of(workspace, Objective, objective_id, ("code", "title", "description")) \
+            or current
     else:
         current["code"] = f"SO {len(workspace.data.structure) + 1}"
     editing = objective_id is not None
@@ -227,14 +216,8 @@ def objective_dialog(workspace: Workspace, stack: UndoStack, parent: QWidget | N
 
     def submit(d: FormDialog) -> Outcome:
         values = {"code": d.text("code"), "title": d.text("title"), "description": d.text("description")}
-
-        def add(session: Session) -> int:
-            plan = session.get(Plan, plan_id)
-            assert plan is not None
-            return plans.add_objective(session, workspace.actor, plan, values["code"], values["title"],
-                                       values["description"]).id
-
-        return _save_node(workspace, stack, d, "objective", Objective, objective_id, plan_id, values, add)
+        saved = forms_controller.save_objective(workspace, workspace.actor, objective_id, plan_id, values)
+        return _node_saved(workspace, stack, d, "objective", Objective, objective_id, plan_id, values, saved)
 
     dialog.submit = submit
     return dialog
@@ -246,11 +229,10 @@ def priority_dialog(workspace: Workspace, stack: UndoStack, parent: QWidget | No
     structure = workspace.data.structure
     current: dict[str, Any] = {"code": "", "text": "", "strand": Strand.BOTH.value}
     if priority_id is not None:
-        with workspace.session() as session:
-            pr = session.get(Priority, priority_id)
-            if pr is not None:
-                current = plans.describe(pr, ("code", "text", "strand"))
-                objective_id = pr.objective_id
+        found = forms_controller.values_of(workspace, Priority, priority_id, ("code", "text", "strand", "objective_id"))
+        if found is not None:
+            objective_id = found.pop("objective_id")
+            current = found
     elif objective_id is not None:
         objective = next((o for o in structure if o.id == objective_id), None)
         if objective is not None:
@@ -271,14 +253,8 @@ def priority_dialog(workspace: Workspace, stack: UndoStack, parent: QWidget | No
         parent_id = d.data("objective")
         if parent_id is None:
             return "objective", "Add an objective first: priorities belong to an objective."
-
-        def add(session: Session) -> int:
-            objective = session.get(Objective, parent_id)
-            assert objective is not None
-            return plans.add_priority(session, workspace.actor, objective, values["code"], values["text"],
-                                      Strand(values["strand"])).id
-
-        return _save_node(workspace, stack, d, "priority", Priority, priority_id, int(parent_id), values, add)
+        saved = forms_controller.save_priority(workspace, workspace.actor, priority_id, int(parent_id), values)
+        return _node_saved(workspace, stack, d, "priority", Priority, priority_id, int(parent_id), values, saved)
 
     dialog.submit = submit
     return dialog
@@ -292,27 +268,27 @@ def _push_edit(stack: UndoStack, text: str, entity: type[Any], entity_id: int, v
         stack.push_applied(EditCommand(stack, text, entity, entity_id, changed, {k: previous[k] for k in changed}))
 
 
-def _save_node(workspace: Workspace, stack: UndoStack, d: FormDialog, kind: str, entity: type[Objective | Priority],
-               node_id: int | None, parent_id: int, values: dict[str, Any],
-               add: Callable[[Session], int]) -> Outcome:
-    """Add (``node_id`` None) or edit an objective or priority in one unit of work, put it on the undo stack, and
-    refresh the plan's structure."""
-    previous: dict[str, Any] = {}
-    with workspace.session() as session:
-        if node_id is None:
-            new_id = add(session)
-        else:
-            existing = session.get(entity, node_id)
-            if existing is None:
-                return None, f"That {kind} no longer exists."
-            previous = plans.edit(session, workspace.actor, existing, values)
+def _record_saved(workspace: Workspace, stack: UndoStack, d: FormDialog, entity: type[Person | Organisation],
+                  entity_id: int | None, values: dict[str, Any], saved: Saved, edit_text: str) -> Outcome:
+    """A person or organisation was added or edited: an edit goes on the undo stack; the people lists refresh."""
+    d.result_value = saved.id
+    if entity_id is not None:
+        _push_edit(stack, edit_text, entity, entity_id, values, saved.previous)
+    workspace.apply(Change(people=True))
+    return None
+
+
+def _node_saved(workspace: Workspace, stack: UndoStack, d: FormDialog, kind: str,
+                entity: type[Objective | Priority], node_id: int | None, parent_id: int, values: dict[str, Any],
+                saved: Saved) -> Outcome:
+    """An objective or priority was added (``node_id`` None) or edited: put it on the undo stack and refresh the
+    plan's structure."""
     label = f"{kind} {values['code']}"
+    d.result_value = saved.id
     if node_id is None:
-        d.result_value = new_id
-        stack.push_applied(AddNodeCommand(stack, f"Add {label}", entity, new_id, parent_id, values))
+        stack.push_applied(AddNodeCommand(stack, f"Add {label}", entity, saved.id, parent_id, values))
     else:
-        d.result_value = node_id
-        _push_edit(stack, f"Edit {label}", entity, node_id, values, previous)
+        _push_edit(stack, f"Edit {label}", entity, node_id, values, saved.previous)
     workspace.apply(Change(structure=True))
     return None
 
@@ -365,12 +341,8 @@ def period_dialog(workspace: Workspace, parent: QWidget | None = None) -> FormDi
             return "start_date", "A quarter needs a start date."
         if finish is None:
             return "end_date", "A quarter needs an end date."
-        with workspace.session() as session:
-            plan = session.get(Plan, plan_id)
-            assert plan is not None
-            period = periods.add_period(session, workspace.actor, plan, d.text("label"), begin, finish,
-                                        d.data("returns_deadline"))
-            d.result_value = period.id
+        d.result_value = forms_controller.open_quarter(workspace, workspace.actor, plan_id, d.text("label"), begin,
+                                                       finish, d.data("returns_deadline"))
         workspace.apply(Change(periods=True))
         return None
 
@@ -386,13 +358,9 @@ def person_dialog(workspace: Workspace, stack: UndoStack, parent: QWidget | None
     names = ("name", "job_title", "organisation_id", "email", "phone", "active")
     current: dict[str, Any] = {"name": "", "job_title": "", "organisation_id": None, "email": "", "phone": "",
                                "active": True}
-    with workspace.session() as session:
-        orgs = [(o.short_name or o.name, o.id)
-                for o in session.scalars(select(Organisation).order_by(Organisation.name))]
-        if person_id is not None:
-            person = session.get(Person, person_id)
-            if person is not None:
-                current = plans.describe(person, names)
+    orgs = forms_controller.organisations(workspace)
+    if person_id is not None:
+        current = forms_controller.values_of(workspace, Person, person_id, names) or current
     editing = person_id is not None
     dialog = FormDialog("Lead officer", "Edit person" if editing else "New person", parent,
                         ok_text="Save" if editing else "Add person",
@@ -412,22 +380,8 @@ def person_dialog(workspace: Workspace, stack: UndoStack, parent: QWidget | None
                   "active": d.data("active")}
         if not (values["name"] or values["job_title"]):
             return "name", "A lead needs a name or a role (job title)."
-        with workspace.session() as session:
-            if person_id is None:
-                org = session.get(Organisation, values["organisation_id"]) if values["organisation_id"] else None
-                person = plans.add_person(session, workspace.actor, name=values["name"],
-                                          job_title=values["job_title"], organisation=org, email=values["email"],
-                                          phone=values["phone"])
-                d.result_value = person.id
-            else:
-                existing = session.get(Person, person_id)
-                if existing is None:
-                    return None, "That person no longer exists."
-                previous = plans.edit(session, workspace.actor, existing, values)
-                d.result_value = person_id
-                _push_edit(stack, f"Edit {existing.display_name}", Person, person_id, values, previous)
-        workspace.apply(Change(people=True))
-        return None
+        saved = forms_controller.save_person(workspace, workspace.actor, person_id, values)
+        return _record_saved(workspace, stack, d, Person, person_id, values, saved, f"Edit {saved.label}")
 
     dialog.submit = submit
     return dialog
@@ -437,10 +391,8 @@ def organisation_dialog(workspace: Workspace, stack: UndoStack, parent: QWidget 
                         organisation_id: int | None = None) -> FormDialog:
     current: dict[str, Any] = {"name": "", "short_name": "", "kind": OrganisationKind.OTHER.value}
     if organisation_id is not None:
-        with workspace.session() as session:
-            org = session.get(Organisation, organisation_id)
-            if org is not None:
-                current = plans.describe(org, ("name", "short_name", "kind"))
+        current = forms_controller.values_of(workspace, Organisation, organisation_id,
+                                             ("name", "short_name", "kind")) or current
     editing = organisation_id is not None
     dialog = FormDialog("Partner organisation", "Edit organisation" if editing else "New organisation", parent,
                         ok_text="Save" if editing else "Add organisation")
@@ -453,25 +405,9 @@ def organisation_dialog(workspace: Workspace, stack: UndoStack, parent: QWidget 
 
     def submit(d: FormDialog) -> Outcome:
         values = {"name": d.text("name"), "short_name": d.text("short_name"), "kind": OrganisationKind(d.data("kind"))}
-        with workspace.session() as session:
-            if organisation_id is None:
-                org = plans.add_organisation(session, workspace.actor, values["name"], values["short_name"],
-                                             OrganisationKind(values["kind"]))
-                d.result_value = org.id
-            else:
-                existing = session.get(Organisation, organisation_id)
-                if existing is None:
-                    return None, "That organisation no longer exists."
-                previous = plans.edit(session, workspace.actor, existing, values)
-                d.result_value = organisation_id
-                plain = {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
-                before = {k: (v.value if hasattr(v, "value") else v) for k, v in previous.items()}
-                changed = {k: values[k] for k in values if before.get(k) != plain[k]}
-                if changed:
-                    stack.push_applied(EditCommand(stack, f"Edit {values['name']}", Organisation, organisation_id,
-                                                   changed, {k: previous[k] for k in changed}))
-        workspace.apply(Change(people=True))
-        return None
+        saved = forms_controller.save_organisation(workspace, workspace.actor, organisation_id, values)
+        return _record_saved(workspace, stack, d, Organisation, organisation_id, values, saved,
+                             f"Edit {values['name']}")
 
     dialog.submit = submit
     return dialog
@@ -502,10 +438,7 @@ def who_am_i_dialog(workspace: Workspace, parent: QWidget | None = None) -> Form
     dialog = FormDialog("Who are you?", "Who is using Pathways?", parent, ok_text="Use this person",
                         intro="Updates, edits and the audit trail name the person you choose here. Pathways "
                               "remembers it for this store on this computer.")
-    with workspace.session() as session:
-        people = sorted(session.scalars(select(Person).where(Person.active.is_(True))),
-                        key=lambda p: p.display_name.casefold())
-        items = [("Not one of the store's people", None), *((p.display_name, p.id) for p in people)]
+    items: list[tuple[str, Any]] = [("Not one of the store's people", None), *forms_controller.active_people(workspace)]
     combo = _combo(items, workspace.person_id)
     combo.setMinimumContentsLength(36)
     dialog.add_field("person", "&Person", combo)

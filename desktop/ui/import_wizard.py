@@ -9,6 +9,7 @@ choices and shows the preview. Reading and previewing run on the store's worker;
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -30,13 +31,14 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop.services.importing import ImportOptions, ImportPlan, ImportResult, apply_import, preview_import
+from desktop.services.importing import ImportOptions, ImportPlan, ImportResult
 from desktop.services.importing.headings import FIELD_LABELS, Field
 from desktop.services.importing.hierarchy import RowFate
 from desktop.services.importing.plan_import import ColumnInfo, StatusQuestion
-from desktop.services.importing.reading import Source, read_source
+from desktop.services.importing.reading import Source
 from desktop.services.importing.values import status_targets
 from desktop.services.rag import scheme
+from desktop.ui import import_controller
 from desktop.ui.record_model import Column, RecordTableModel
 from desktop.ui.roles import Role
 from desktop.ui.workspace import Change, Workspace
@@ -57,11 +59,39 @@ class Dialogs(Protocol):
 # ---------------------------------------------------------------------------------------------- table models
 
 
-class MappingModel(QAbstractTableModel):
+class ChoiceTableModel(QAbstractTableModel):
+    """A table of fixed headings over a list of rows, one column of which (``CHOICE_COLUMN``) is chosen from a list
+    through :class:`ChoiceDelegate`. Subclasses say how many rows there are and what each cell shows."""
+
+    HEADERS: tuple[str, ...] = ()
+    CHOICE_COLUMN = -1
+
+    def row_total(self) -> int:
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else self.row_total()
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsEditable if index.column() == self.CHOICE_COLUMN else base
+
+
+class MappingModel(ChoiceTableModel):
     """Source heading → field. The field column is editable (a combo box through :class:`ChoiceDelegate`)."""
 
     COL_LETTER, COL_HEADING, COL_FIELD = range(3)
     HEADERS = ("Column", "Heading in the file", "Import as")
+    CHOICE_COLUMN = COL_FIELD
 
     mapping_changed = Signal(str, object)  # heading key, Field
 
@@ -75,17 +105,8 @@ class MappingModel(QAbstractTableModel):
         self._columns = list(columns)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._columns)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    def row_total(self) -> int:
+        return len(self._columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -107,10 +128,6 @@ class MappingModel(QAbstractTableModel):
             return f"Suggested: {info.suggested.label}"
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        base = super().flags(index)
-        return base | Qt.ItemFlag.ItemIsEditable if index.column() == self.COL_FIELD else base
-
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if role != Qt.ItemDataRole.EditRole or index.column() != self.COL_FIELD:
             return False
@@ -128,11 +145,12 @@ class MappingModel(QAbstractTableModel):
         return True
 
 
-class StatusModel(QAbstractTableModel):
+class StatusModel(ChoiceTableModel):
     """Status values the importer did not recognise, and what the user maps each one to."""
 
     COL_VALUE, COL_COUNT, COL_WHERE, COL_CHOICE = range(4)
     HEADERS = ("Value in the file", "Rows", "First seen", "Map to")
+    CHOICE_COLUMN = COL_CHOICE
 
     choice_changed = Signal(str, str)  # value key, spec
 
@@ -152,17 +170,8 @@ class StatusModel(QAbstractTableModel):
     def complete(self) -> bool:
         return all(q.key in self._chosen for q in self._questions)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._questions)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    def row_total(self) -> int:
+        return len(self._questions)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -183,10 +192,6 @@ class StatusModel(QAbstractTableModel):
         if role == ChoiceRole and col == self.COL_CHOICE:
             return self._choices
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        base = super().flags(index)
-        return base | Qt.ItemFlag.ItemIsEditable if index.column() == self.COL_CHOICE else base
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if role != Qt.ItemDataRole.EditRole or index.column() != self.COL_CHOICE:
@@ -322,12 +327,7 @@ class ImportWizard(QWizard):
             return
 
         def work(_: object) -> tuple[Source, ImportPlan]:
-            src = source or read_source(path)
-            with store.session() as session:
-                from desktop.models import Plan
-
-                plan = session.get(Plan, plan_id) if plan_id is not None else None
-                return src, preview_import(session, src, plan=plan, options=options)
+            return import_controller.preview(store, path, source, options, plan_id)
 
         def done(result: tuple[Source, ImportPlan]) -> None:
             if generation != self._generation:
@@ -369,9 +369,6 @@ class ImportWizard(QWizard):
             on_finished(False)
             return
 
-        def work(session: Any, actor: Any, _: object) -> ImportResult:
-            return apply_import(session, actor, preview)
-
         def done(result: ImportResult) -> None:
             self.import_result = result
             self.imported.emit(result)
@@ -387,7 +384,8 @@ class ImportWizard(QWizard):
             self.preview_changed.emit()
             on_finished(False)
 
-        self.workspace.run_change(work, Change(plans=True, structure=True, people=True), title="Importing the plan",
+        self.workspace.run_change(partial(import_controller.apply, preview),
+                                  Change(plans=True, structure=True, people=True), title="Importing the plan",
                                   on_done=done, on_error=failed)
 
 
@@ -473,17 +471,26 @@ class FilePage(_Page):
                              f"{len(p.columns)} columns recognised or listed for mapping.")
 
 
-class MappingPage(_Page):
-    def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__(wizard, "Check the columns",
-                         "Each heading has a suggested field. Change any that are wrong; choose \u201c(not "
-                         "imported)\u201d for columns to leave out.")
-        self.model = MappingModel(self)
-        self.model.mapping_changed.connect(wizard.set_column)
-        self.view = _table(self.model, "mapping", editable=True)
+class _ChoicesPage(_Page):
+    """A page that is one table with a column to choose in, and the page's message line."""
+
+    def __init__(self, wizard: ImportWizard, title: str, intro: str, model: ChoiceTableModel, name: str) -> None:
+        super().__init__(wizard, title, intro)
+        model.setParent(self)
+        self.view = _table(model, name, editable=True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.error)
+
+
+class MappingPage(_ChoicesPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        model = MappingModel()
+        super().__init__(wizard, "Check the columns",
+                         "Each heading has a suggested field. Change any that are wrong; choose \u201c(not "
+                         "imported)\u201d for columns to leave out.", model, "mapping")
+        self.model = model
+        self.model.mapping_changed.connect(wizard.set_column)
 
     def initializePage(self) -> None:  # noqa: N802
         if self.w.preview is not None:
@@ -494,17 +501,14 @@ class MappingPage(_Page):
         return ImportWizard.PAGE_STATUSES if self.w.questions else ImportWizard.PAGE_PREVIEW
 
 
-class StatusPage(_Page):
+class StatusPage(_ChoicesPage):
     def __init__(self, wizard: ImportWizard) -> None:
+        model = StatusModel()
         super().__init__(wizard, "Map the status values",
                          "These values are not statuses Pathways recognises. Say what each one means; nothing is "
-                         "guessed.")
-        self.model = StatusModel(self)
+                         "guessed.", model, "statuses")
+        self.model = model
         self.model.choice_changed.connect(wizard.set_status)
-        self.view = _table(self.model, "statuses", editable=True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.error)
 
     def initializePage(self) -> None:  # noqa: N802
         p = self.w.preview

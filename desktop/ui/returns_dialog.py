@@ -11,7 +11,7 @@ who has returned.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -32,32 +31,23 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from desktop.models import Plan, ReportingPeriod
-from desktop.services.errors import NotFound, PathwaysError
-from desktop.services.queries import periods_of
-from desktop.services.returns import (
-    AcceptResult,
-    IssuedForms,
-    ReturnReview,
-    ReturnsStatus,
-    accept_returns,
-    issue_return_forms,
-    returns_status,
-    review_returns,
-)
+from desktop.services.errors import PathwaysError
+from desktop.services.returns import AcceptResult, IssuedForms, ReturnReview, ReturnsStatus
+from desktop.ui import returns_controller
 from desktop.ui.action_table_model import format_date
 from desktop.ui.dialog_base import (
     NoticePanel,
     TaskDialog,
     default_folder,
+    open_closing,
     safe_file_name,
+    side_button,
     subtle,
 )
 from desktop.ui.dialog_service import DialogService
+from desktop.ui.returns_controller import Quarter
 from desktop.ui.roles import Role
-from desktop.ui.tasks import TaskState
 from desktop.ui.widgets import fit_to_screen, heading_label
 from desktop.ui.workspace import Change, Workspace
 
@@ -76,14 +66,6 @@ def _tab_page(name: str, spacing: int, intro: str) -> tuple[QWidget, QVBoxLayout
     layout.setSpacing(spacing)
     layout.addWidget(subtle(intro))
     return page, layout
-
-
-@dataclass(frozen=True)
-class Quarter:
-    id: int
-    label: str
-    closed: bool
-    deadline: str
 
 
 def _table(name: str, accessible: str, headings: list[str]) -> QTableWidget:
@@ -111,6 +93,13 @@ def _item(text: str, tip: str = "") -> QTableWidgetItem:
     item.setToolTip(tip or text)
     item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     return item
+
+
+def _append_row(table: QTableWidget, *items: QTableWidgetItem) -> None:
+    row = table.rowCount()
+    table.insertRow(row)
+    for column, item in enumerate(items):
+        table.setItem(row, column, item)
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -150,7 +139,7 @@ class ReturnsDialog(TaskDialog):
         super().__init__(workspace, dialogs, parent, name="returns_dialog", title="Lead-officer returns",
                          heading=f"Lead-officer returns · {data.plan.title}")
         self.plan_id = data.plan.id
-        self.quarters = self._quarters()
+        self.quarters = returns_controller.quarters(workspace, self.plan_id)
         self.issued: IssuedForms | None = None
         self.reviews: list[ReturnReview] = []
         self.status_result: ReturnsStatus | None = None
@@ -167,11 +156,6 @@ class ReturnsDialog(TaskDialog):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.update_state()
         fit_to_screen(self, 1080, 720)
-
-    def _quarters(self) -> list[Quarter]:
-        with self.workspace.session() as session:
-            return [Quarter(p.id, p.label, p.is_closed, format_date(p.returns_deadline) if p.returns_deadline else "")
-                    for p in periods_of(session, self.plan_id)]
 
     def _open_quarter(self) -> Quarter | None:
         return next((q for q in self.quarters if not q.closed), None)
@@ -204,15 +188,11 @@ class ReturnsDialog(TaskDialog):
         form.addRow("", self.make_note)
         self.folder = QLineEdit()
         self.folder.setPlaceholderText("The folder the forms are saved in")
-        self.choose_folder_button = QPushButton("C&hoose folder…")
-        self.choose_folder_button.setObjectName("choose_folder")
-        self.choose_folder_button.setAutoDefault(False)
+        self.choose_folder_button = side_button("C&hoose folder…", "choose_folder")
         self.add_row("folder", "Save &in", self.folder, self.choose_folder_button, form=form,
                      accessible="Folder for the return forms")
         layout.addLayout(form)
-        self.make_button = QPushButton("&Make forms")
-        self.make_button.setObjectName("make_forms")
-        self.make_button.setAutoDefault(False)
+        self.make_button = side_button("&Make forms", "make_forms")
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.make_button)
@@ -225,9 +205,7 @@ class ReturnsDialog(TaskDialog):
         self.made_list.setColumnWidth(0, 460)
         self.made_list.setColumnWidth(1, 80)
         self.without_lead = subtle("", "without_lead")
-        self.open_folder_button = QPushButton("&Open folder")
-        self.open_folder_button.setObjectName("open_forms_folder")
-        self.open_folder_button.setAutoDefault(False)
+        self.open_folder_button = side_button("&Open folder", "open_forms_folder")
         made_buttons = QHBoxLayout()
         made_buttons.addWidget(self.without_lead, 1)
         made_buttons.addStretch(0)
@@ -277,16 +255,7 @@ class ReturnsDialog(TaskDialog):
         if folder.exists() and not folder.is_dir():
             self.show_error("folder", "That is a file; choose a folder.")
             return
-        plan_id = self.plan_id
-
-        def work(session: Session, state: TaskState) -> IssuedForms:
-            plan = session.get(Plan, plan_id)
-            period = session.get(ReportingPeriod, int(period_id))
-            if plan is None or period is None:
-                raise NotFound("The plan or quarter is no longer in the store.")
-            state.set_progress(0.2, "Making the forms")
-            return issue_return_forms(session, plan, period, folder)
-
+        work = partial(returns_controller.make_forms, plan_id=self.plan_id, period_id=int(period_id), folder=folder)
         self.run_on_store(work, self._made, title="Making return forms…", cancellable=False,
                           what="No forms were made")
 
@@ -294,11 +263,7 @@ class ReturnsDialog(TaskDialog):
         self.issued = issued
         self.made_list.setRowCount(0)
         for form, path in zip(issued.forms, issued.paths, strict=True):
-            row = self.made_list.rowCount()
-            self.made_list.insertRow(row)
-            self.made_list.setItem(row, 0, _item(form.lead))
-            self.made_list.setItem(row, 1, _item(f"{form.actions:,}"))
-            self.made_list.setItem(row, 2, _item(path.name, str(path)))
+            _append_row(self.made_list, _item(form.lead), _item(f"{form.actions:,}"), _item(path.name, str(path)))
         count = len(issued.forms)
         folder = issued.paths[0].parent if issued.paths else Path(self.folder.text().strip())
         self.made_heading.setText(f"{count} form{'s' if count != 1 else ''} made in {folder}")
@@ -327,9 +292,7 @@ class ReturnsDialog(TaskDialog):
         page, layout = _tab_page("read_tab", 8, (
             "Choose the forms lead officers sent back. Pathways shows, action by action, what each would change "
             "and anything that stops it. Nothing is recorded until you accept the ticked rows."))
-        self.choose_returns_button = QPushButton("&Choose completed forms…")
-        self.choose_returns_button.setObjectName("choose_returns")
-        self.choose_returns_button.setAutoDefault(False)
+        self.choose_returns_button = side_button("&Choose completed forms…", "choose_returns")
         self.read_summary = QLabel()
         self.read_summary.setObjectName("read_summary")
         self.read_summary.setWordWrap(True)
@@ -348,10 +311,8 @@ class ReturnsDialog(TaskDialog):
         self.review_table.setColumnWidth(COL_PROBLEMS, 260)
         self.review_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.review_table, 1)
-        self.accept_button = QPushButton("&Accept selected")
-        self.accept_button.setObjectName("accept_returns")
-        self.accept_button.setAutoDefault(False)
-        self.accept_button.setToolTip("Record the ticked rows as updates from the lead officers (audited)")
+        self.accept_button = side_button("&Accept selected", "accept_returns",
+                                         tip="Record the ticked rows as updates from the lead officers (audited)")
         self.selected_label = subtle("", "selected_label")
         bottom = QHBoxLayout()
         bottom.addWidget(self.selected_label, 1)
@@ -372,14 +333,7 @@ class ReturnsDialog(TaskDialog):
         """Review ``paths`` on the worker (nothing is written) and list what they would change."""
         if not paths:
             return
-        plan_id = self.plan_id
-        files = [Path(p) for p in paths]
-
-        def work(session: Session, state: TaskState) -> list[ReturnReview]:
-            plan = session.get(Plan, plan_id)
-            state.set_progress(0.1, f"Reading {len(files)} form{'s' if len(files) != 1 else ''}")
-            return review_returns(session, files, plan=plan)
-
+        work = partial(returns_controller.review, plan_id=self.plan_id, files=[Path(p) for p in paths])
         self.run_on_store(work, self._show_reviews, title="Reading returned forms…", cancellable=False,
                           what="The forms were not read")
 
@@ -437,13 +391,9 @@ class ReturnsDialog(TaskDialog):
 
     def _add_row(self, record: QTableWidgetItem, lead: QTableWidgetItem, changes: QTableWidgetItem,
                  problems: QTableWidgetItem) -> None:
-        table = self.review_table
-        row = table.rowCount()
-        table.insertRow(row)
         # The tick box sits mid-row whatever the style does, so its action code sits beside it there.
         record.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column, item in enumerate((record, lead, changes, problems)):
-            table.setItem(row, column, item)
+        _append_row(self.review_table, record, lead, changes, problems)
 
     def selected_keys(self) -> set[tuple[int, int]]:
         keys: set[tuple[int, int]] = set()
@@ -487,11 +437,7 @@ class ReturnsDialog(TaskDialog):
 
     def _record(self, chosen: list[ReturnReview]) -> None:
         ids = frozenset(a.action_id for r in chosen for a in r.actions)
-        actor = self.workspace.actor
-
-        def work(session: Session, state: TaskState) -> AcceptResult:
-            state.set_progress(0.2, "Recording the updates")
-            return accept_returns(session, actor, chosen)
+        work = partial(returns_controller.accept, actor=self.workspace.actor, chosen=chosen)
 
         def done(result: AcceptResult) -> None:
             self.reviews = []
@@ -531,13 +477,9 @@ class ReturnsDialog(TaskDialog):
             self.status_quarter.setCurrentIndex(self.status_quarter.findData(current.id))
         quarter_label = QLabel("&Quarter")
         quarter_label.setBuddy(self.status_quarter)
-        self.refresh_button = QPushButton("&Refresh")
-        self.refresh_button.setObjectName("refresh_status")
-        self.refresh_button.setAutoDefault(False)
-        self.copy_button = QPushButton("&Copy chase list")
-        self.copy_button.setObjectName("copy_chase")
-        self.copy_button.setAutoDefault(False)
-        self.copy_button.setToolTip("Copy who still owes a return, with email addresses, to paste into an email")
+        self.refresh_button = side_button("&Refresh", "refresh_status")
+        self.copy_button = side_button("&Copy chase list", "copy_chase",
+                                       tip="Copy who still owes a return, with email addresses, to paste into an email")
         top = QHBoxLayout()
         top.addWidget(quarter_label)
         top.addWidget(self.status_quarter)
@@ -597,14 +539,7 @@ class ReturnsDialog(TaskDialog):
         if period_id is None:
             self.status_summary.setText("This plan has no quarters yet.")
             return
-
-        def work(session: Session, state: TaskState) -> ReturnsStatus:
-            period = session.get(ReportingPeriod, int(period_id))
-            if period is None:
-                raise NotFound("That quarter is no longer in the store.")
-            state.set_progress(0.2, f"Counting returns for {period.label}")
-            return returns_status(session, period)
-
+        work = partial(returns_controller.status, period_id=int(period_id))
         if self.run_on_store(work, self._show_status, title="Checking who has returned…", cancellable=False,
                              what="Could not check the returns"):
             self._status_stale = False
@@ -627,26 +562,15 @@ class ReturnsDialog(TaskDialog):
         self.chase_heading.setText(f"Chase list ({len(status.chase)})")
         self.chase_table.setRowCount(0)
         for lead in status.chase:
-            row = self.chase_table.rowCount()
-            self.chase_table.insertRow(row)
-            self.chase_table.setItem(row, 0, _item(lead.lead))
-            self.chase_table.setItem(row, 1, _item(lead.email or "–"))
-            self.chase_table.setItem(row, 2, _item(f"{len(lead.outstanding)} of {lead.actions}"))
-            self.chase_table.setItem(row, 3, _item(", ".join(lead.outstanding)))
+            _append_row(self.chase_table, _item(lead.lead), _item(lead.email or "–"),
+                        _item(f"{len(lead.outstanding)} of {lead.actions}"), _item(", ".join(lead.outstanding)))
         if status.without_lead:
-            row = self.chase_table.rowCount()
-            self.chase_table.insertRow(row)
-            self.chase_table.setItem(row, 0, _item("No lead officer"))
-            self.chase_table.setItem(row, 1, _item("–"))
-            self.chase_table.setItem(row, 2, _item(f"{len(status.without_lead)}"))
-            self.chase_table.setItem(row, 3, _item(", ".join(status.without_lead)))
+            _append_row(self.chase_table, _item("No lead officer"), _item("–"), _item(f"{len(status.without_lead)}"),
+                        _item(", ".join(status.without_lead)))
         self.returned_heading.setText(f"Returned ({len(status.returned)})")
         self.returned_table.setRowCount(0)
         for lead in status.returned:
-            row = self.returned_table.rowCount()
-            self.returned_table.insertRow(row)
-            self.returned_table.setItem(row, 0, _item(lead.lead))
-            self.returned_table.setItem(row, 1, _item(f"{lead.returned} of {lead.actions}"))
+            _append_row(self.returned_table, _item(lead.lead), _item(f"{lead.returned} of {lead.actions}"))
         self.chase_table.resizeRowsToContents()
         self.returned_table.resizeRowsToContents()
         self.copy_button.setEnabled(bool(status.chase or status.without_lead))
@@ -674,7 +598,4 @@ def open_returns_dialog(workspace: Workspace, dialogs: DialogService, parent: QW
     if not workspace.is_open or workspace.data is None:
         dialogs.inform(parent, "Lead-officer returns", "Open a plan first.")
         return None
-    dialog = ReturnsDialog(workspace, dialogs, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
-    return dialog
+    return open_closing(ReturnsDialog(workspace, dialogs, parent))

@@ -7,29 +7,22 @@ found where) is shown in full and nothing is written.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
-from typing import Literal, cast
+from typing import cast
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
-    QComboBox,
-    QLabel,
-    QRadioButton,
-    QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from desktop.models import Plan
-from desktop.services.errors import NotFound, PathwaysError
-from desktop.services.plan_export import export_plan
-from desktop.ui.dialog_base import TaskDialog, default_folder, safe_file_name, subtle, with_suffix
+from desktop.services.errors import PathwaysError
+from desktop.ui import export_controller
+from desktop.ui.dialog_base import TaskDialog, default_folder, open_closing, safe_file_name, with_suffix
 from desktop.ui.dialog_service import DialogService
-from desktop.ui.tasks import TaskState
+from desktop.ui.export_controller import Format
 from desktop.ui.workspace import Workspace
 
-Format = Literal["xlsx", "csv"]
 FORMATS: tuple[tuple[Format, str, str, str], ...] = (
     ("xlsx", "Excel workbook (.xlsx)", "Formatted: headings, RAG colours, wrapped text and frozen panes.",
      "Excel workbooks (*.xlsx);;All files (*)"),
@@ -56,42 +49,15 @@ class SpreadsheetExportDialog(TaskDialog):
         self.path: Path | None = None
         self._auto_path = ""
 
-        self.plan = QComboBox()
-        self.plan.setMinimumContentsLength(40)
-        self.plan.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        for plan in workspace.plans:
-            self.plan.addItem(plan.title + ("  [demonstration]" if plan.is_demo else ""), plan.id)
-        current = workspace.plan_id
-        self.plan.setCurrentIndex(max(0, self.plan.findData(current)) if current is not None else 0)
-        self.add_row("plan", "&Plan", self.plan)
+        self.plan = self.add_plan_row(40)
 
-        self.format_group = QButtonGroup(self)
-        formats = QWidget()
-        formats.setObjectName("format")
-        column = QVBoxLayout(formats)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        self.format_buttons: dict[str, QRadioButton] = {}
-        for key, label, description, _ in FORMATS:
-            button = QRadioButton(label)
-            button.setObjectName(f"format_{key}")
-            button.setAccessibleDescription(description)
-            button.setProperty("format", key)
-            self.format_group.addButton(button)
-            self.format_buttons[key] = button
-            note = subtle(description)
-            note.setContentsMargins(24, 0, 0, 4)
-            column.addWidget(button)
-            column.addWidget(note)
-        self.format_buttons["xlsx"].setChecked(True)
-        format_label = QLabel("&Format")
-        format_label.setBuddy(self.format_buttons["xlsx"])
-        self.form.addRow(format_label, formats)
+        self.formats = self.add_choices("format", "&Format", [(k, label, about) for k, label, about, _ in FORMATS],
+                                        "xlsx")
 
         self.add_output_row("Choose where to save the file")
 
         self.plan.currentIndexChanged.connect(lambda _: self._suggest_path())
-        self.format_group.buttonToggled.connect(lambda *_: self._suggest_path())
+        self.formats.group.buttonToggled.connect(lambda *_: self._suggest_path())
         self.choose_button.clicked.connect(self._choose_output)
         self.open_folder_button.clicked.connect(self._open_folder)
         assert self.primary is not None
@@ -101,11 +67,10 @@ class SpreadsheetExportDialog(TaskDialog):
         self.resize(720, 440)
 
     def format(self) -> Format:
-        button = self.format_group.checkedButton()
-        return cast(Format, str(button.property("format"))) if button else "xlsx"
+        return cast(Format, self.formats.chosen())
 
     def set_format(self, key: Format) -> None:
-        self.format_buttons[key].setChecked(True)
+        self.formats.choose(key)
 
     def _suffix(self) -> str:
         return f".{self.format()}"
@@ -116,9 +81,7 @@ class SpreadsheetExportDialog(TaskDialog):
         if plan_id is None:
             return ""
         try:
-            with self.workspace.session() as session:
-                plan = session.get(Plan, int(plan_id))
-                return (plan.partnership.short_name or plan.title[:40]) if plan else ""
+            return export_controller.short_name(self.workspace, int(plan_id))
         except PathwaysError:
             return ""
 
@@ -162,29 +125,15 @@ class SpreadsheetExportDialog(TaskDialog):
         self.clear_errors()
         self.open_folder_button.hide()
         plan_id = self.plan.currentData()
-        out = self.output_path()
         if plan_id is None:
             self.show_error("plan", "Choose a plan.")
             return
-        if out is None:
-            self.show_error("output", "Choose where to save the file.")
-            return
-        if not out.parent.is_dir():
-            self.show_error("output", f"The folder {out.parent} does not exist.")
-            return
-        self.output.setText(str(out))
-        self.confirm_replace(out, lambda: self._export(int(plan_id), out))
+        out = self.checked_output("Choose where to save the file.")
+        if out is not None:
+            self.confirm_replace(out, lambda: self._export(int(plan_id), out))
 
     def _export(self, plan_id: int, out: Path) -> None:
-        fmt = self.format()
-
-        def work(session: Session, state: TaskState) -> Path:
-            plan = session.get(Plan, plan_id)
-            if plan is None:
-                raise NotFound("That plan is no longer in the store.")
-            state.set_progress(0.2, "Writing the spreadsheet")
-            return export_plan(session, plan, fmt, out)
-
+        work = partial(export_controller.export_spreadsheet, plan_id=plan_id, fmt=self.format(), out=out)
         self.run_on_store(work, self._exported, title="Exporting the plan…", cancellable=False,
                           what="The plan was not exported")
 
@@ -207,7 +156,4 @@ def open_spreadsheet_export(workspace: Workspace, dialogs: DialogService, parent
     if not workspace.is_open or not workspace.plans:
         dialogs.inform(parent, "Plan as spreadsheet", "Open a store with a plan first.")
         return None
-    dialog = SpreadsheetExportDialog(workspace, dialogs, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
-    return dialog
+    return open_closing(SpreadsheetExportDialog(workspace, dialogs, parent))

@@ -4,28 +4,29 @@ An undo is not a rewind: it is one more audited edit through ``services.plans`` 
 one with "Redo"), so the audit trail shows everything that happened. Quarterly updates are append-only and never on
 the stack; a correction is a newer update.
 
+The store side of each step lives in :mod:`desktop.services.undo_steps`; a command here only says which step
+undoes or redoes it and what that touched.
+
 Commands are pushed after their change has been applied (by the dialog, which needs the validation errors), so the
 first ``redo()`` that ``QUndoStack.push`` makes is skipped.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from desktop.models import Action, ActionStatus, Objective, Organisation, Person, Priority
+from desktop.models import Action, Objective, Organisation, Person, Priority
 from desktop.models.base import Base
-from desktop.services import plans
-from desktop.services.actor import Actor
-from desktop.services.errors import PathwaysError, ValidationError
+from desktop.services import undo_steps
+from desktop.services.errors import PathwaysError
+from desktop.services.undo_steps import ActionState as ActionState  # also the action editor's
+from desktop.services.undo_steps import Step
+from desktop.services.undo_steps import apply_action_state as apply_action_state  # the action editor's
 from desktop.ui.workspace import Change, Workspace
 
 log = logging.getLogger("pathways.undo")
@@ -52,47 +53,49 @@ class UndoStack(QUndoStack):
 
 
 class ServiceCommand(QUndoCommand):
-    """A change made through services; subclasses say how to make it and how to reverse it."""
+    """A change made through services; subclasses say which :data:`~desktop.services.undo_steps.Step` makes it
+    again (:meth:`forward`), which reverses it (:meth:`backward`), and what either touches."""
 
     def __init__(self, stack: UndoStack, text: str) -> None:
         super().__init__(text)
         self.stack = stack
         self.skip_next_redo = False
 
-    # Subclasses implement these two; each runs inside one unit of work and returns what it touched.
-    def forward(self, session: Session, actor: Actor, reason: str) -> Change:
+    def forward(self) -> Step:
         raise NotImplementedError
 
-    def backward(self, session: Session, actor: Actor, reason: str) -> Change:
+    def backward(self) -> Step:
         raise NotImplementedError
+
+    def touched(self, undone: bool) -> Change:
+        raise NotImplementedError
+
+    def added(self, new_id: int) -> None:
+        """A step added its record again, under ``new_id``."""
 
     def redo(self) -> None:
         if self.skip_next_redo:
             self.skip_next_redo = False
             return
-        self._apply(self.forward, REDO)
+        self._apply(self.forward(), REDO, undone=False)
 
     def undo(self) -> None:
-        self._apply(self.backward, UNDO)
+        self._apply(self.backward(), UNDO, undone=True)
 
-    def _apply(self, step: Callable[[Session, Actor, str], Change], reason: str) -> None:
+    def _apply(self, step: Step, reason: str, *, undone: bool) -> None:
+        """``step`` in one unit of work, audited under the person at the keyboard now."""
         workspace = self.stack.workspace
         try:
-            with workspace.session() as session:
-                change = step(session, workspace.actor, reason)
+            with workspace.session() as unit:
+                new_id = step(unit, workspace.actor, reason)
         except PathwaysError as exc:
             # Qt removes an obsolete command from the stack once undo()/redo() returns.
             self.setObsolete(True)
             self.stack.failed.emit(f"{reason} of “{self.text()}” was not possible: {exc}")
             return
-        workspace.apply(change)
-
-
-def _get(session: Session, entity: type[Base], entity_id: int) -> Any:
-    obj = session.get(entity, entity_id)
-    if obj is None:
-        raise ValidationError(f"That {entity.__name__.lower()} no longer exists.")
-    return obj
+        if new_id is not None:
+            self.added(new_id)
+        workspace.apply(self.touched(undone))
 
 
 def _change_for(entity: type[Base], entity_id: int) -> Change:
@@ -114,35 +117,14 @@ class EditCommand(ServiceCommand):
         self.entity, self.entity_id = entity, entity_id
         self.changes, self.previous = dict(changes), dict(previous)
 
-    def forward(self, session: Session, actor: Actor, reason: str) -> Change:
-        plans.edit(session, actor, _get(session, self.entity, self.entity_id), self.changes, reason)
+    def forward(self) -> Step:
+        return undo_steps.edit_fields(self.entity, self.entity_id, self.changes)
+
+    def backward(self) -> Step:
+        return undo_steps.edit_fields(self.entity, self.entity_id, self.previous)
+
+    def touched(self, undone: bool) -> Change:
         return _change_for(self.entity, self.entity_id)
-
-    def backward(self, session: Session, actor: Actor, reason: str) -> Change:
-        plans.edit(session, actor, _get(session, self.entity, self.entity_id), self.previous, reason)
-        return _change_for(self.entity, self.entity_id)
-
-
-@dataclass(frozen=True)
-class ActionState:
-    """The editable state of an action: fields, leads (primary first) and critical pathways."""
-
-    fields: dict[str, Any]
-    lead_ids: tuple[int, ...]
-    pathways: tuple[str, ...]
-
-
-def apply_action_state(session: Session, actor: Actor, action: Action, target: ActionState,
-                       current: ActionState, reason: str) -> None:
-    """Move an action from ``current`` to ``target`` with the fewest audited edits."""
-    changes = {k: v for k, v in target.fields.items() if current.fields.get(k) != v}
-    if changes:
-        plans.edit(session, actor, action, changes, reason)
-    if target.lead_ids != current.lead_ids:
-        people = [_get(session, Person, pid) for pid in target.lead_ids]
-        plans.set_leads(session, actor, action, people, reason)
-    if target.pathways != current.pathways:
-        plans.set_pathways(session, actor, action, list(target.pathways), reason)
 
 
 class ActionEditCommand(ServiceCommand):
@@ -150,14 +132,13 @@ class ActionEditCommand(ServiceCommand):
         super().__init__(stack, text)
         self.action_id, self.before, self.after = action_id, before, after
 
-    def forward(self, session: Session, actor: Actor, reason: str) -> Change:
-        action = _get(session, Action, self.action_id)
-        apply_action_state(session, actor, action, self.after, self.before, reason)
-        return Change(action_ids=frozenset({self.action_id}))
+    def forward(self) -> Step:
+        return undo_steps.move_action(self.action_id, self.after, self.before)
 
-    def backward(self, session: Session, actor: Actor, reason: str) -> Change:
-        action = _get(session, Action, self.action_id)
-        apply_action_state(session, actor, action, self.before, self.after, reason)
+    def backward(self) -> Step:
+        return undo_steps.move_action(self.action_id, self.before, self.after)
+
+    def touched(self, undone: bool) -> Change:
         return Change(action_ids=frozenset({self.action_id}))
 
 
@@ -168,27 +149,18 @@ class AddActionCommand(ServiceCommand):
         super().__init__(stack, text)
         self.action_id, self.priority_id, self.state = action_id, priority_id, state
 
-    def forward(self, session: Session, actor: Actor, reason: str) -> Change:
-        priority = _get(session, Priority, self.priority_id)
-        f = self.state.fields
-        action = plans.add_action(
-            session, actor, priority, str(f.get("code", "")), str(f.get("text", "")),
-            progress_measures=str(f.get("progress_measures", "")).splitlines(),
-            expected_outcome=str(f.get("expected_outcome", "")),
-            leads=[_get(session, Person, pid) for pid in self.state.lead_ids],
-            lead_organisation=(_get(session, Organisation, f["lead_organisation_id"])
-                               if f.get("lead_organisation_id") else None),
-            resources=str(f.get("resources", "")),
-            start_date=_date(f.get("start_date")), due_date=_date(f.get("due_date")),
-            timescale=str(f.get("timescale", "")), status=ActionStatus(f.get("status", ActionStatus.NOT_STARTED)),
-            pathways=list(self.state.pathways), reason=reason,
-        )
-        self.action_id = action.id
-        return Change(action_ids=frozenset({action.id}))
+    def forward(self) -> Step:
+        return undo_steps.add_action(self.priority_id, self.state)
 
-    def backward(self, session: Session, actor: Actor, reason: str) -> Change:
-        plans.delete(session, actor, _get(session, Action, self.action_id), reason)
-        return Change(removed=frozenset({self.action_id}))
+    def backward(self) -> Step:
+        return undo_steps.remove_action(self.action_id)
+
+    def added(self, new_id: int) -> None:
+        self.action_id = new_id
+
+    def touched(self, undone: bool) -> Change:
+        ids = frozenset({self.action_id})
+        return Change(removed=ids) if undone else Change(action_ids=ids)
 
 
 class AddNodeCommand(ServiceCommand):
@@ -199,36 +171,17 @@ class AddNodeCommand(ServiceCommand):
         super().__init__(stack, text)
         self.entity, self.entity_id, self.parent_id, self.values = entity, entity_id, parent_id, dict(values)
 
-    def forward(self, session: Session, actor: Actor, reason: str) -> Change:
-        if self.entity is Objective:
-            from desktop.models import Plan
+    def forward(self) -> Step:
+        return undo_steps.add_node(self.entity, self.parent_id, self.values)
 
-            plan = _get(session, Plan, self.parent_id)
-            obj: Base = plans.add_objective(session, actor, plan, self.values.get("code", ""),
-                                            self.values.get("title", ""), self.values.get("description", ""))
-        else:
-            objective = _get(session, Objective, self.parent_id)
-            obj = plans.add_priority(session, actor, objective, self.values.get("code", ""),
-                                     self.values.get("text", ""), self.values.get("strand", "both"))
-        self.entity_id = int(getattr(obj, "id"))  # noqa: B009 — Base has no declared id
+    def backward(self) -> Step:
+        return undo_steps.remove_node(self.entity, self.entity_id)
+
+    def added(self, new_id: int) -> None:
+        self.entity_id = new_id
+
+    def touched(self, undone: bool) -> Change:
         return Change(structure=True)
-
-    def backward(self, session: Session, actor: Actor, reason: str) -> Change:
-        obj = _get(session, self.entity, self.entity_id)
-        if isinstance(obj, Objective) and obj.priorities:
-            raise ValidationError("the objective has priorities now; remove them first")
-        if isinstance(obj, Priority):
-            has_actions = session.scalar(select(Action.id).where(Action.priority_id == obj.id).limit(1))
-            if has_actions is not None:
-                raise ValidationError("the priority has actions now; remove them first")
-        plans.delete(session, actor, obj, reason)
-        return Change(structure=True)
-
-
-def _date(value: Any) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
 
 
 def describe_fields(names: Sequence[str]) -> str:

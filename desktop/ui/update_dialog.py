@@ -7,9 +7,7 @@ rule it reports is shown beside its field. The lead officer decides the RAG; bot
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
@@ -30,138 +28,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from desktop.models import Action, Person, ReportingPeriod
 from desktop.services.concurrency import TheirUpdate
-from desktop.services.errors import ActionChangedElsewhere, PathwaysError, ValidationError
 from desktop.services.rag import RagScheme, RagStatus
-from desktop.services.readmodels import ActionDetail, HistoryEntry, PlanData, action_detail, awaiting_update
-from desktop.services.updates import Suggestion, record_update, suggest_rag
+from desktop.services.readmodels import HistoryEntry
 from desktop.settings import UPDATE_GEOMETRY
 from desktop.ui.action_table_model import format_date
-from desktop.ui.dialog_base import field_box
+from desktop.ui.dialog_base import field_box, side_button
 from desktop.ui.icons import icon
 from desktop.ui.rag_delegate import rag_icon, rag_pixmap
+from desktop.ui.update_controller import CONFLICT, UpdateController, UpdateValues
 from desktop.ui.widgets import FieldError, add_shortcut, heading_label, remember_geometry
-from desktop.ui.workspace import Change, Workspace
-
-CONFLICT = "conflict"  # the field key save() reports when someone else recorded an update first
-
-
-@dataclass(frozen=True)
-class UpdateValues:
-    rag: str | None
-    forecast_rag: str | None
-    percent_complete: int | None
-    commentary: str
-    remedial_action: str
-    remedial_owner_id: int | None
-
-
-class UpdateController:
-    """The open quarter, the queue of actions to go through, suggestions and saving."""
-
-    def __init__(self, workspace: Workspace) -> None:
-        self.workspace = workspace
-        self.queue: list[int] = []
-        self.position = 0
-        self.detail: ActionDetail | None = None
-        self.version: int | None = None  # the action's version when its form was shown (services/concurrency.py)
-        self.theirs: TheirUpdate | None = None  # the update that got there first, after a conflict
-
-    @property
-    def data(self) -> PlanData:
-        assert self.workspace.data is not None
-        return self.workspace.data
-
-    @property
-    def scheme(self) -> RagScheme:
-        return self.data.scheme
-
-    def period_problem(self) -> str | None:
-        period = self.data.current_period
-        if period is None:
-            return "This plan has no quarters yet. Open a quarter first (Quarter › Open a new quarter…)."
-        if period.closed:
-            return "Every quarter of this plan is closed. Open the next quarter first (Quarter › Open a new quarter…)."
-        return None
-
-    def start(self, action_ids: Sequence[int], first: int | None = None) -> int | None:
-        """Go through ``action_ids`` in order, beginning at ``first`` (or the first)."""
-        self.queue = list(action_ids)
-        self.position = self.queue.index(first) if first in self.queue else 0
-        return self.current()
-
-    def current(self) -> int | None:
-        return self.queue[self.position] if 0 <= self.position < len(self.queue) else None
-
-    def advance(self) -> int | None:
-        """The next action in the queue that still awaits an update this quarter."""
-        rows = {r.id: r for r in self.data.rows}
-        period = self.data.current_period
-        while self.position + 1 < len(self.queue):
-            self.position += 1
-            row = rows.get(self.queue[self.position])
-            if row is not None and awaiting_update(row, period):
-                return self.queue[self.position]
-        self.position = len(self.queue)
-        return None
-
-    def remaining(self) -> int:
-        rows = {r.id: r for r in self.data.rows}
-        period = self.data.current_period
-        return sum(1 for aid in self.queue[self.position:] if aid in rows and awaiting_update(rows[aid], period))
-
-    def load(self, action_id: int) -> ActionDetail:
-        with self.workspace.session() as session:
-            self.detail = action_detail(session, action_id)
-            self.version = session.scalar(select(Action.version).where(Action.id == action_id))
-        self.theirs = None
-        return self.detail
-
-    def suggest(self, percent: int | None) -> Suggestion:
-        assert self.detail is not None
-        period = self.data.current_period
-        assert period is not None
-        with self.workspace.session() as session:
-            action = session.get(Action, self.detail.id)
-            if action is None:
-                return Suggestion(None, "The action no longer exists.")
-            return suggest_rag(action, percent, min(dt.date.today(), period.end), self.scheme)
-
-    def save(self, values: UpdateValues) -> tuple[str | None, str]:
-        """Record the update; returns (field, message) of a rule it broke, or (None, "") when saved."""
-        assert self.detail is not None
-        period_info = self.data.current_period
-        assert period_info is not None
-        try:
-            with self.workspace.session() as session:
-                action = session.get(Action, self.detail.id)
-                period = session.get(ReportingPeriod, period_info.id)
-                if action is None or period is None:
-                    return None, "The action or the quarter no longer exists."
-                owner = session.get(Person, values.remedial_owner_id) if values.remedial_owner_id else None
-                author = session.get(Person, self.workspace.person_id) if self.workspace.person_id else None
-                record_update(
-                    session, self.workspace.actor, action, period, rag=values.rag, forecast_rag=values.forecast_rag,
-                    percent_complete=values.percent_complete, commentary=values.commentary,
-                    remedial_action=values.remedial_action, remedial_owner=owner, author=author,
-                    expected_version=self.version,
-                )
-        except ActionChangedElsewhere as exc:
-            # Nothing was saved. The next save is judged against what the user has now been shown.
-            self.theirs = exc.latest if isinstance(exc.latest, TheirUpdate) else None
-            with self.workspace.session() as session:
-                self.version = session.scalar(select(Action.version).where(Action.id == self.detail.id))
-            self.workspace.apply(Change(action_ids=frozenset({self.detail.id})))
-            return CONFLICT, str(exc)
-        except ValidationError as exc:
-            return exc.field or "", str(exc)
-        except PathwaysError as exc:
-            return "", str(exc)
-        self.workspace.apply(Change(action_ids=frozenset({self.detail.id})))
-        return None, ""
+from desktop.ui.workspace import Workspace
 
 
 class RagChooser(QWidget):
@@ -311,9 +189,7 @@ class UpdateDialog(QDialog):
         self.suggestion = QLabel()
         self.suggestion.setObjectName("suggestion")
         self.suggestion.setWordWrap(True)
-        self.use_suggestion = QPushButton("&Use suggestion")
-        self.use_suggestion.setObjectName("use_suggestion")
-        self.use_suggestion.setAutoDefault(False)
+        self.use_suggestion = side_button("&Use suggestion", "use_suggestion")
         self.forecast = QComboBox()
         self.forecast.setObjectName("forecast_rag")
         self.forecast.setAccessibleName("Forecast RAG at the due date")

@@ -11,31 +11,38 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from desktop.models import Partnership
 from desktop.reports.signing import VerificationReport, verify_pdf
-from desktop.reports.trust_guide import trust_bundle
-from desktop.services import pki, signing_setup
-from desktop.services.errors import NotFound, PathwaysError, ValidationError
-from desktop.ui.dialog_base import PDF_FILTER, TONES, TaskDialog, default_folder, status_pixmap, subtle
+from desktop.services import pki
+from desktop.services.errors import PathwaysError, ValidationError
+from desktop.ui import verify_controller
+from desktop.ui.dialog_base import (
+    PDF_FILTER,
+    TONES,
+    IconMessage,
+    TaskDialog,
+    default_folder,
+    open_closing,
+    side_button,
+    status_pixmap,
+    subtle,
+)
 from desktop.ui.dialog_service import DialogService
 from desktop.ui.tasks import TaskState
-from desktop.ui.widgets import fit_to_screen
+from desktop.ui.widgets import fit_to_screen, page_of, row_of
 from desktop.ui.workspace import Workspace
 
 CERT_FILTER = "Certificates (*.pem *.cer *.crt *.der);;All files (*)"
@@ -104,37 +111,14 @@ class Roots:
     source: str
 
 
-class VerdictPanel(QFrame):
+class VerdictPanel(IconMessage):
+    """The verdict of a check: a large icon and title, and the explanation under it."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("verdict")
-        self.icon = QLabel()
-        self.icon.setObjectName("verdict_icon")
-        self.icon.setFixedSize(QSize(48, 48))
-        self.title = QLabel()
-        self.title.setObjectName("verdict_title")
-        self.title.setWordWrap(True)
-        font = self.title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.45)
-        self.title.setFont(font)
-        self.explanation = QLabel()
-        self.explanation.setObjectName("verdict_explanation")
-        self.explanation.setWordWrap(True)
-        self.explanation.setTextFormat(Qt.TextFormat.PlainText)
-        self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        column = QVBoxLayout()
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(4)
-        column.addWidget(self.title)
-        column.addWidget(self.explanation)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.setSpacing(14)
-        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(column, 1)
+        super().__init__("verdict", icon_size=48, title_scale=1.45, text_name="explanation", margins=(14, 12),
+                         spacing=(4, 14), parent=parent)
+        self.explanation = self.text
         self.verdict: Verdict | None = None
-        self.hide()
 
     def show_verdict(self, verdict: Verdict) -> None:
         mark, background, border = TONES[verdict.tone]
@@ -173,31 +157,17 @@ class VerifyDialog(TaskDialog):
 
         self.pdf = QLineEdit()
         self.pdf.setPlaceholderText("The PDF to check")
-        self.choose_pdf_button = QPushButton("C&hoose PDF…")
-        self.choose_pdf_button.setObjectName("choose_pdf")
-        self.choose_pdf_button.setAutoDefault(False)
+        self.choose_pdf_button = side_button("C&hoose PDF…", "choose_pdf")
         self.add_row("pdf", "&PDF file", self.pdf, self.choose_pdf_button, accessible="PDF file to verify")
 
         self.roots_label = subtle("", "roots_label")
         self.roots_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.choose_root_button = QPushButton("Choose &root certificate…")
-        self.choose_root_button.setObjectName("choose_root")
-        self.choose_root_button.setAutoDefault(False)
-        self.choose_root_button.setToolTip("A trusted root certificate (.pem or .cer), e.g. from a trust bundle")
-        self.store_roots_button = QPushButton("Use the &store's roots")
-        self.store_roots_button.setObjectName("use_store_roots")
-        self.store_roots_button.setAutoDefault(False)
-        roots_box = QWidget()
+        self.choose_root_button = side_button("Choose &root certificate…", "choose_root",
+                                              tip="A trusted root certificate (.pem or .cer), e.g. from a trust bundle")
+        self.store_roots_button = side_button("Use the &store's roots", "use_store_roots")
+        roots_box = page_of(self.roots_label, row_of(self.choose_root_button, self.store_roots_button, None))
         roots_box.setObjectName("roots")
-        roots_layout = QVBoxLayout(roots_box)
-        roots_layout.setContentsMargins(0, 0, 0, 0)
-        roots_layout.setSpacing(4)
-        roots_layout.addWidget(self.roots_label)
-        roots_buttons = QHBoxLayout()
-        roots_buttons.addWidget(self.choose_root_button)
-        roots_buttons.addWidget(self.store_roots_button)
-        roots_buttons.addStretch(1)
-        roots_layout.addLayout(roots_buttons)
+        cast(QVBoxLayout, roots_box.layout()).setSpacing(4)
         trust_label = QLabel("&Trusted roots")
         trust_label.setBuddy(self.choose_root_button)
         self.form.addRow(trust_label, roots_box)
@@ -230,17 +200,13 @@ class VerifyDialog(TaskDialog):
         self.body.addWidget(self.details)
         self.body.addStretch(1)
 
-        self.copy_button = QPushButton("&Copy report")
-        self.copy_button.setObjectName("copy_report")
-        self.copy_button.setAutoDefault(False)
-        self.copy_button.setToolTip("Copy the verdict and the report lines, e.g. to paste into an email")
+        self.copy_button = side_button("&Copy report", "copy_report",
+                                       tip="Copy the verdict and the report lines, e.g. to paste into an email")
         self.copy_button.setEnabled(False)
         self.partnership = QComboBox()
         self.partnership.setObjectName("bundle_partnership")
         self.partnership.setAccessibleName("Partnership whose trust bundle to export")
-        self.bundle_button = QPushButton("Export trust &bundle…")
-        self.bundle_button.setObjectName("trust_bundle")
-        self.bundle_button.setAutoDefault(False)
+        self.bundle_button = side_button("Export trust &bundle…", "trust_bundle")
         self.bundle_button.setToolTip("The partnership's root certificate, its fingerprint and a one-page guide "
                                       "for recipients, saved to a folder")
         self.extra_buttons.addWidget(self.copy_button)
@@ -266,21 +232,13 @@ class VerifyDialog(TaskDialog):
         """Every partnership root of the open store (public certificates), or None without a store."""
         if not self.workspace.is_open:
             return None
-        certificates: list[bytes] = []
-        names: list[str] = []
         try:
-            with self.workspace.session() as session:
-                for partnership in session.scalars(select(Partnership).order_by(Partnership.name)):
-                    try:
-                        certificates.append(signing_setup.root_pem(session, partnership))
-                    except NotFound:
-                        continue
-                    names.append(partnership.name)
+            found = verify_controller.store_roots(self.workspace)
         except PathwaysError:
             return None
-        if not certificates:
+        if not found:
             return None
-        return Roots(tuple(certificates), "the open store's signing roots: " + ", ".join(names))
+        return Roots(tuple(found.values()), "the open store's signing roots: " + ", ".join(found))
 
     def roots(self) -> Roots:
         """What the next check trusts: the chosen certificate, else the store's roots, else nothing."""
@@ -427,9 +385,8 @@ class VerifyDialog(TaskDialog):
             return
         current = self.workspace.data.plan.partnership if self.workspace.data else ""
         try:
-            with self.workspace.session() as session:
-                for p in session.scalars(select(Partnership).order_by(Partnership.name)):
-                    self.partnership.addItem(p.name, p.id)
+            for partnership_id, name in verify_controller.partnerships(self.workspace):
+                self.partnership.addItem(name, partnership_id)
         except PathwaysError:
             return
         index = self.partnership.findText(current)
@@ -448,18 +405,10 @@ class VerifyDialog(TaskDialog):
         if partnership_id is None:
             return []
         try:
-            with self.workspace.session() as session:
-                partnership = session.get(Partnership, int(partnership_id))
-                if partnership is None:
-                    raise NotFound("That partnership is no longer in the store.")
-                signing_setup.ensure_root(session, partnership, actor=self.workspace.actor)
-                pem = signing_setup.root_pem(session, partnership)
-                name = partnership.name
-                files = trust_bundle(name, pem, short_name=partnership.short_name,
-                                     contact=partnership.notice_contact)
+            found = verify_controller.bundle(self.workspace, int(partnership_id), self.workspace.actor)
             folder.mkdir(parents=True, exist_ok=True)
             written = []
-            for file_name, content in files.items():
+            for file_name, content in found.files.items():
                 target = folder / file_name
                 target.write_bytes(content)
                 written.append(target)
@@ -470,9 +419,9 @@ class VerifyDialog(TaskDialog):
             self.notice.show_notice("error", "The trust bundle was not exported",
                                     f"The files could not be written ({exc.strerror or type(exc).__name__}).")
             return []
-        fingerprint = pki.fingerprint_sha256(pem)
+        fingerprint = pki.fingerprint_sha256(found.pem)
         self.notice.show_notice(
-            "ok", f"Trust bundle for the {name} saved in {folder}",
+            "ok", f"Trust bundle for the {found.partnership} saved in {folder}",
             "\n".join(p.name for p in written) + f"\nSHA-256 fingerprint: {fingerprint}\nGive recipients the "
             "fingerprint by another route (phone, board papers) so that they can check the certificate is yours.",
         )
@@ -481,7 +430,4 @@ class VerifyDialog(TaskDialog):
 
 def open_verify_dialog(workspace: Workspace, dialogs: DialogService, parent: QWidget | None = None) -> VerifyDialog:
     """Tools › Verify a signed PDF…: works with or without an open store."""
-    dialog = VerifyDialog(workspace, dialogs, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
-    return dialog
+    return open_closing(VerifyDialog(workspace, dialogs, parent))
