@@ -225,12 +225,10 @@ class MainWindow(QMainWindow):
         u.cancel_requested.connect(self.runner.cancel)
         w = self.workspace
         w.opened.connect(self._on_workspace_opened)
-        w.closed.connect(self.update_enabled)
         w.plan_loaded.connect(self._on_plan_loaded)
         w.rows_changed.connect(self._on_rows_changed)
         w.plans_changed.connect(self._on_plans_changed)
         w.actor_changed.connect(self._on_actor_changed)
-        w.changed.connect(lambda _: self.update_enabled())
         w.damaged.connect(lambda message: self.dialogs.error(self, "Store damaged", message))
         r = self.runner
         r.busy_changed.connect(self._on_runner_busy_changed)
@@ -244,11 +242,9 @@ class MainWindow(QMainWindow):
         pv.edit_requested.connect(self.edit_action)
         pv.update_requested.connect(self.record_update)
         pv.create_plan_requested.connect(self.new_plan)
-        pv.selection_changed.connect(lambda _: self.update_enabled())
         pv.detail_toggled.connect(self.commands["detail_panel"].setChecked)
         self.commands["detail_panel"].setChecked(pv.detail_shown())
         pv.navigator.plan_chosen.connect(self._on_navigator_plan_chosen)
-        pv.navigator.scope_changed.connect(lambda *_: self.update_enabled())
         my = self.my_actions
         my.choose_person_requested.connect(self.choose_person)
         my.edit_requested.connect(self.edit_action)
@@ -267,6 +263,11 @@ class MainWindow(QMainWindow):
         p.edit_organisation_requested.connect(
             lambda oid: self._open_form(organisation_dialog(self.workspace, self.undo, self, oid)))
         p.action_activated.connect(self.edit_action)
+        # Enabling: last, so that each signal's own handler above has run when the commands are re-enabled.
+        for signal in (w.opened, w.closed, w.plan_loaded, w.rows_changed, w.changed, r.busy_changed,
+                       pv.selection_changed, pv.navigator.scope_changed,
+                       my.table.selectionModel().selectionChanged, self.undo.indexChanged):
+            signal.connect(self._on_state_changed)
 
     def _restore_window(self) -> None:
         self.resize(1440, 900)
@@ -370,7 +371,6 @@ class MainWindow(QMainWindow):
         self._resume = None
         self.idle.set_timeout_ms(self.settings.idle_lock_minutes() * 60_000)
         self.idle.start()
-        self.update_enabled()
 
     def lock_now(self) -> None:
         self.lock()
@@ -441,7 +441,6 @@ class MainWindow(QMainWindow):
         self.plan_view.navigator.set_plans(self.workspace.plans, data.plan.id)
         self.plan_view.set_data(data)
         self._refresh_secondary(data)
-        self.update_enabled()
 
     def _on_rows_changed(self, rows: object, removed: object) -> None:
         data = self.workspace.data
@@ -449,7 +448,6 @@ class MainWindow(QMainWindow):
             return
         self.plan_view.apply_rows(data, list(rows), set(removed))  # type: ignore[call-overload]
         self._refresh_secondary(data)
-        self.update_enabled()
 
     def _refresh_secondary(self, data: PlanData) -> None:
         self._stale = {VIEW_MINE, VIEW_PEOPLE, VIEW_DASHBOARD, VIEW_QUARTERS}
@@ -497,7 +495,6 @@ class MainWindow(QMainWindow):
         self.task_bar.setRange(0, 0)
         if not busy:
             self._refresh_view(self.current_view())
-        self.update_enabled()
 
     def _on_runner_progress_changed(self, fraction: float, status: str) -> None:
         self.task_bar.setRange(0, 100)
@@ -790,6 +787,10 @@ class MainWindow(QMainWindow):
         if shiboken6.isValid(self.undo) and shiboken6.isValid(self.toolbar):
             self.commands["undo"].setText(f"&Undo {self.undo.undoText()}".rstrip())
             self.commands["redo"].setText(f"&Redo {self.undo.redoText()}".rstrip())
+
+    def _on_state_changed(self, *_: object) -> None:
+        # The undo stack and the tables announce their own clearing while the window is being destroyed.
+        if shiboken6.isValid(self) and shiboken6.isValid(self.undo) and shiboken6.isValid(self.toolbar):
             self.update_enabled()
 
     def state(self) -> Need:
