@@ -224,12 +224,12 @@ class MainWindow(QMainWindow):
         u.choose_new_file_requested.connect(self._on_choose_new_path)
         u.cancel_requested.connect(self.runner.cancel)
         w = self.workspace
+        w.damaged.connect(lambda message: self.dialogs.error(self, "Store damaged", message))
         w.opened.connect(self._on_workspace_opened)
         w.plan_loaded.connect(self._on_plan_loaded)
         w.rows_changed.connect(self._on_rows_changed)
         w.plans_changed.connect(self._on_plans_changed)
         w.actor_changed.connect(self._on_actor_changed)
-        w.damaged.connect(lambda message: self.dialogs.error(self, "Store damaged", message))
         r = self.runner
         r.busy_changed.connect(self._on_runner_busy_changed)
         r.progress_changed.connect(self._on_runner_progress_changed)
