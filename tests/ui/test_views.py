@@ -73,6 +73,7 @@ def test_close_a_quarter_shows_what_is_frozen_and_who_is_missing(demo_window: Ma
     dialog.close_button.click()
     assert w.workspace.data is not None and w.workspace.data.current_period is not None
     assert w.workspace.data.current_period.closed and w.workspace.data.current_period.label == label
+    assert w.statusBar().currentMessage().startswith(f"{label} closed; snapshot SHA-256 ")
     with w.workspace.session() as session:
         period = session.scalar(select(ReportingPeriod).where(ReportingPeriod.label == label,
                                                               ReportingPeriod.plan_id == data.plan.id))
