@@ -182,11 +182,6 @@ def screen_command(screen: str) -> str | None:
     return next((c.key for c in COMMANDS.values() if c.screen == screen), None)
 
 
-def screens() -> list[str]:
-    """Every screen a command shows, in View-menu order."""
-    return [c.screen for c in COMMANDS.values() if c.screen]
-
-
 # ---------------------------------------------------------------------------------------------- building
 
 
