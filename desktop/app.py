@@ -170,10 +170,8 @@ def create_main_window(
     store: Path | None = None, context: AppContext | None = None, server: str | None = None
 ) -> object:
     """The application and its main window, ready to show (used by ``run``, ``self_test`` and tests)."""
-    from desktop.ui import wiring
     from desktop.ui.main_window import MainWindow
 
-    wiring.install()
     window = MainWindow(context or build_context())
     window.start(store, server=server)
     return window
@@ -215,9 +213,6 @@ def run(store_path: Path | None, *, exit_when_shown: bool = False, server: str |
     from PySide6.QtWidgets import QApplication
 
     assert isinstance(app, QApplication)
-    from desktop.ui import wiring
-
-    wiring.install()
     if store_path is not None and not Path(store_path).is_file():
         print(f"pathways: no store at {store_path}; choose one in the window.", file=sys.stderr)
         store_path = None
@@ -285,17 +280,12 @@ def self_test() -> int:
     if not display_available():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
-    from desktop.ui import wiring
-
-    wiring.install()
     try:
         return _self_test()
     except Exception as exc:  # noqa: BLE001 — report, don't crash
         print(f"self-test FAILED: {type(exc).__name__}: {exc}")
         traceback.print_exc()
         return 1
-    finally:
-        wiring.uninstall()  # the self-test also runs inside other processes (the test suite)
 
 
 def _self_test() -> int:

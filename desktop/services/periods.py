@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -113,6 +114,23 @@ def close_period(
     audit.record(session, actor, "close_period", "reporting_period", period.id,
                  after={"label": period.label, "snapshot_sha256": snap.sha256})
     return snap
+
+
+@dataclass(frozen=True)
+class ClosedQuarter:
+    label: str
+    sha256: str  # the new snapshot's digest
+
+
+def close_quarter(session: Session, actor: Actor, period_id: int,
+                  progress: Callable[[float, str], object] | None = None) -> ClosedQuarter:
+    """Close the quarter with id ``period_id`` (see :func:`close_period`), reporting progress to ``progress``."""
+    period = session.get(ReportingPeriod, period_id)
+    if period is None:
+        raise NotFound("That quarter is no longer in the store.")
+    if progress is not None:
+        progress(0.2, f"Freezing {period.label}")
+    return ClosedQuarter(period.label, close_period(session, actor, period).sha256)
 
 
 @dataclass(frozen=True)

@@ -582,13 +582,3 @@ def open_import_wizard(window: Any) -> ImportWizard:
     wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     wizard.open()
     return wizard
-
-
-def install() -> None:
-    """Wire the wizard into the File menu (call before the main window is built)."""
-    from desktop.ui import features
-
-    def handler(window: Any) -> None:
-        open_import_wizard(window)
-
-    features.register("import_plan", handler)

@@ -7,6 +7,7 @@ unlock screen, and remembers where the user was; unlocking the same store puts t
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,35 +15,32 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QLabel,
     QMainWindow,
     QMenu,
-    QMenuBar,
     QProgressBar,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
-    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from desktop import __version__, paths
-from desktop.services.actor import Actor
-from desktop.services.errors import PathwaysError
+from desktop.services import periods
 from desktop.services.readmodels import PlanData
 from desktop.settings import IDLE_LOCK_MINUTES, LAST_VIEW, MAIN_GEOMETRY, MAIN_STATE
 from desktop.store.errors import WrongPassphrase
-from desktop.ui import errors, features, ops
+from desktop.ui import commands, errors, ops, wiring
 from desktop.ui.action_editor import ActionEditor
+from desktop.ui.commands import Need
 from desktop.ui.context import AppContext
 from desktop.ui.dashboard import DashboardView
 from desktop.ui.forms import (
@@ -61,15 +59,13 @@ from desktop.ui.my_actions import MyActionsView
 from desktop.ui.people_view import PeopleView
 from desktop.ui.plan_view import PlanView, fill_column_menu
 from desktop.ui.quarters_view import CloseQuarterDialog, QuartersView
-from desktop.ui.tasks import Cancelled, TaskState
+from desktop.ui.tasks import Cancelled
 from desktop.ui.unlock import UnlockScreen
 from desktop.ui.update_dialog import UpdateDialog
 from desktop.ui.workspace import Change
 
 log = logging.getLogger("pathways.ui")
 
-# Screens other parts of Pathways provide through the feature registry, in View-menu order.
-VIEW_FEATURES = tuple(f.key for f in features.FEATURES if f.menu == "view")
 VIEW_PLAN = "plan"
 VIEW_MINE = "my_actions"
 VIEW_DASHBOARD = "dashboard"
@@ -77,7 +73,7 @@ VIEW_QUARTERS = "quarters"
 VIEW_PEOPLE = "people"
 
 # Keys that work inside a dialog or a field rather than through a window command; Help › Keyboard shortcuts lists
-# them after the commands, whose rows come from the menus themselves (menu path, keys, status tip).
+# them after the commands, whose rows come from the command table (menu path, keys, status tip).
 IN_DIALOG_SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("Action table › Edit action", "Enter or double-click", "Open the selected action in the editor"),
     ("Record update › Save and next", "Ctrl+Enter", "Save this update and show the next action"),
@@ -86,29 +82,6 @@ IN_DIALOG_SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("A date field › Clear", "Delete", "Clear an optional date"),
     ("Menus", "Alt + the underlined letter", "Open a menu, or choose an entry in an open menu"),
 )
-
-
-def shortcut_rows(bar: QMenuBar) -> list[tuple[str, str, str]]:
-    """(menu path, keys, what it does) for every menu entry that has keys, in menu order: the one source of the
-    shortcuts table, so it can never disagree with the menus."""
-    rows: list[tuple[str, str, str]] = []
-
-    def walk(menu: QMenu, path: str) -> None:
-        for action in menu.actions():
-            sub = action.menu()
-            if isinstance(sub, QMenu):
-                walk(sub, f"{path} › {action.text().replace('&', '')}")
-                continue
-            keys = " or ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
-            if keys:
-                rows.append((f"{path} › {action.text().replace('&', '').rstrip('…')}", keys,
-                             action.statusTip() or action.toolTip()))
-
-    for top in bar.actions():
-        menu = top.menu()
-        if isinstance(menu, QMenu):
-            walk(menu, top.text().replace("&", ""))
-    return rows
 
 
 @dataclass(frozen=True)
@@ -160,10 +133,8 @@ class MainWindow(QMainWindow):
             VIEW_PLAN: self.plan_view, VIEW_MINE: self.my_actions, VIEW_DASHBOARD: self.dashboard,
             VIEW_QUARTERS: self.quarters, VIEW_PEOPLE: self.people,
         }
-        for key in VIEW_FEATURES:
-            factory = features.view_factory(key)
-            if factory is not None:
-                self._view_widgets[key] = factory(self)
+        for key, factory in wiring.SCREENS.items():
+            self._view_widgets[key] = factory(self)
         for widget in self._view_widgets.values():
             self.views.addWidget(widget)
         self.root = QStackedWidget()
@@ -172,184 +143,45 @@ class MainWindow(QMainWindow):
         self.root.addWidget(self.views)
         self.setCentralWidget(self.root)
 
-        self._build_actions()
-        self._build_menus()
-        self._build_toolbar()
+        self._build_commands()
         self._build_status_bar()
         self._connect()
         self._restore_window()
-        self._update_actions()
+        self.update_enabled()
 
     # ------------------------------------------------------------------ building
 
-    def _action(self, key: str, text: str, slot: Callable[[], object] | None = None, *,
-                shortcut: str = "", icon_name: str = "", tip: str = "",
-                checkable: bool = False) -> QAction:
-        action = QAction(icon(icon_name) if icon_name else QIcon(), text, self)
-        action.setObjectName(f"action_{key}")
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        plain = text.replace("&", "").rstrip("…")
-        action.setToolTip(f"{plain} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-                          if shortcut else plain)
-        if tip:
-            action.setStatusTip(tip)
-        action.setCheckable(checkable)
-        if slot is not None:
-            action.triggered.connect(lambda *_: slot())
-        self.addAction(action)
-        self.commands[key] = action
-        return action
+    def handlers(self) -> dict[str, Callable[[], object]]:
+        """What each command of the command table does, by key: the window's own methods, the feature handlers of
+        :mod:`desktop.ui.wiring`, and showing the screen for each screen command."""
+        own: dict[str, Callable[[], object]] = {
+            "new_store": self._on_new_store, "open_store": self._on_open_store, "new_plan": self.new_plan,
+            "lock": self.lock_now, "close_store": self.close_store, "quit": self.close,
+            "undo": self.undo.undo, "redo": self.undo.redo,
+            "new_action": self.new_action, "edit_action": self.edit_selected, "new_objective": self.new_objective,
+            "new_priority": self.new_priority, "edit_node": self.edit_node, "find": self.focus_search,
+            "clear_filters": self.plan_view.filters.clear, "detail_panel": self._toggle_detail_panel,
+            "refresh": self.refresh, "record_update": self.record_update_selected, "next_update": self.update_next,
+            "open_quarter": self.open_quarter, "close_quarter": self.close_quarter, "who_am_i": self.choose_person,
+            "preferences": self.preferences, "shortcuts": self.show_shortcuts, "about": self.about,
+        }
+        for key, run in wiring.HANDLERS.items():
+            own[key] = functools.partial(run, self)
+        for key, command in commands.COMMANDS.items():
+            if command.screen:
+                own[key] = functools.partial(self.show_view, command.screen)
+        return own
 
-    def _build_actions(self) -> None:
-        a = self._action
-        a("new_store", "&New store…", self._on_new_store, shortcut="Ctrl+Shift+N", icon_name="new-store",
-          tip="Create an encrypted store")
-        a("open_store", "&Open store…", self._on_open_store, shortcut="Ctrl+O",
-          icon_name="open", tip="Choose a store file to unlock")
-        a("new_plan", "New &plan…", self.new_plan, icon_name="plan", tip="Add a delivery plan to this store")
-        a("lock", "&Lock now", self.lock_now, shortcut="Ctrl+L", icon_name="lock",
-          tip="Close the store and drop its key; unlocking returns you here")
-        a("close_store", "&Close store", self.close_store, shortcut="Ctrl+W",
-          tip="Close the store and go back to the unlock screen")
-        a("quit", "&Quit", self.close, shortcut="Ctrl+Q", tip="Close the store and quit Pathways")
-        undo = self.undo.createUndoAction(self, "&Undo")
-        undo.setObjectName("action_undo")
-        undo.setIcon(icon("undo"))
-        undo.setShortcut(QKeySequence("Ctrl+Z"))
-        undo.setStatusTip("Undo the last edit (undoing is audited too)")
-        redo = self.undo.createRedoAction(self, "&Redo")
-        redo.setObjectName("action_redo")
-        redo.setIcon(icon("redo"))
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        redo.setStatusTip("Redo the edit just undone")
-        self.addAction(undo)
-        self.addAction(redo)
-        self.commands["undo"], self.commands["redo"] = undo, redo
-        a("new_action", "New &action…", self.new_action, shortcut="Ctrl+N", icon_name="add",
-          tip="Add an action to the selected priority")
-        a("edit_action", "&Edit action…", self.edit_selected, shortcut="Ctrl+E", icon_name="edit",
-          tip="Open the selected action in the editor")
-        a("new_objective", "New ob&jective…", self.new_objective, tip="Add an objective to the plan")
-        a("new_priority", "New pr&iority…", self.new_priority, tip="Add a priority to the selected objective")
-        a("edit_node", "Edit objective or priorit&y…", self.edit_node,
-          tip="Edit the objective or priority selected in the navigator")
-        a("find", "&Find", self.focus_search, shortcut="Ctrl+F", icon_name="search", tip="Search the action table")
-        a("clear_filters", "C&lear filters", self.plan_view.filters.clear, shortcut="Ctrl+Shift+F",
-          icon_name="filter-clear", tip="Show every action again")
-        group = QActionGroup(self)
-        for n, (key, text, icon_name) in enumerate(((VIEW_PLAN, "&Plan", "plan"), (VIEW_MINE, "&My actions",
-                                                     "my-actions"),
-                                                    (VIEW_DASHBOARD, "&Dashboard", "dashboard"),
-                                                    (VIEW_QUARTERS, "&Quarters", "quarters"),
-                                                    (VIEW_PEOPLE, "P&eople", "people")), start=1):
-            action = a(f"view_{key}", text, lambda key=key: self.show_view(key),  # type: ignore[misc]
-                       shortcut=f"Ctrl+{n}", icon_name=icon_name, checkable=True,
-                       tip=f"Show the {text.replace('&', '')} screen")
-            group.addAction(action)
-        a("detail_panel", "Detail pane&l", self._toggle_detail_panel, shortcut="Ctrl+Shift+D", checkable=True,
-          tip="Show or fold away the selected action's details beside the table")
-        a("refresh", "&Refresh", self.refresh, shortcut="F5", icon_name="refresh",
-          tip="Reload the plan from the store")
-        a("record_update", "Record &update…", self.record_update_selected, shortcut="Ctrl+U",
-          icon_name="record-update", tip="Record this quarter's update for the selected action")
-        a("next_update", "&Next action needing an update", self.update_next, shortcut="Ctrl+Shift+U",
-          icon_name="next", tip="Go through every action still awaiting an update, one after another")
-        a("open_quarter", "&Open a new quarter…", self.open_quarter, icon_name="quarter-open")
-        a("close_quarter", "&Close quarter…", self.close_quarter, icon_name="quarter-close")
-        a("who_am_i", "&Who am I…", self.choose_person, icon_name="person",
-          tip="Choose which of the store's people you are")
-        a("preferences", "&Preferences…", self.preferences, shortcut="Ctrl+,", icon_name="preferences",
-          tip="Idle lock time")
-        a("shortcuts", "&Keyboard shortcuts", self.show_shortcuts, shortcut="F1",
-          icon_name="help", tip="This list")
-        a("about", "&About Pathways", self.about)
-        for f in features.FEATURES:
-            action = a(f"feature_{f.key}", f.text, lambda f=f: self._run_feature(f.key),  # type: ignore[misc]
-                       icon_name=f.icon, shortcut=f.shortcut, tip=f.description)
-            if f.menu == "view":
-                action.setCheckable(features.view_factory(f.key) is not None)
-                if action.isCheckable():
-                    group.addAction(action)
-            if not features.available(f.key):
-                action.setToolTip(features.COMING_LATER)
-                action.setStatusTip(f"{f.description} — {features.COMING_LATER.lower()}")
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        m = self.commands
-
-        def menu(title: str) -> QMenu:
-            created = bar.addMenu(title)
-            created.setToolTipsVisible(True)
-            return created
-
-        file = menu("&File")
-        file.addActions([m["new_store"], m["open_store"]])
-        self.recent_menu = file.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file.addSeparator()
-        file.addActions([m["new_plan"], m["feature_import_plan"]])
-        file.addSeparator()
-        file.addActions([m["lock"], m["close_store"]])
-        file.addSeparator()
-        file.addAction(m["quit"])
-        edit = menu("&Edit")
-        edit.addActions([m["undo"], m["redo"]])
-        edit.addSeparator()
-        edit.addActions([m["new_action"], m["edit_action"], m["new_objective"], m["new_priority"], m["edit_node"]])
-        edit.addSeparator()
-        edit.addActions([m["find"], m["clear_filters"]])
-        view = menu("&View")
-        view.addActions([m[f"view_{k}"] for k in (VIEW_PLAN, VIEW_MINE, VIEW_DASHBOARD, VIEW_QUARTERS, VIEW_PEOPLE)])
-        view.addActions([m[f"feature_{key}"] for key in VIEW_FEATURES])
-        view.addSeparator()
-        self.columns_menu = view.addMenu("Action table &columns")
-        self.columns_menu.aboutToShow.connect(lambda: fill_column_menu(self.columns_menu, self.plan_view.table))
-        view.addAction(m["detail_panel"])
-        view.addAction(m["refresh"])
-        quarter = menu("&Quarter")
-        quarter.addActions([m["record_update"], m["next_update"]])
-        quarter.addSeparator()
-        quarter.addActions([m["open_quarter"], m["close_quarter"]])
-        quarter.addSeparator()
-        quarter.addAction(m["feature_lead_returns"])
-        export = menu("E&xport")
-        export.addActions([m["feature_export_update"], m["feature_export_spreadsheet"]])
-        tools = menu("&Tools")
-        tools.addActions([m["who_am_i"], m["preferences"]])
-        tools.addSeparator()
-        tools.addAction(m["feature_verify_pdf"])
-        help_menu = menu("&Help")
-        help_menu.addActions([m["shortcuts"], m["about"]])
-
-    def _build_toolbar(self) -> None:
-        toolbar = QToolBar("Main toolbar")
-        toolbar.setObjectName("main_toolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        m = self.commands
-        for key in (VIEW_PLAN, VIEW_MINE, VIEW_DASHBOARD, VIEW_QUARTERS, VIEW_PEOPLE):
-            toolbar.addAction(m[f"view_{key}"])
-        toolbar.addSeparator()
-        toolbar.addActions([m["new_action"], m["edit_action"], m["record_update"], m["next_update"]])
-        toolbar.addSeparator()
-        toolbar.addActions([m["undo"], m["redo"]])
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        toolbar.addWidget(spacer)
-        toolbar.addAction(m["lock"])
-        # Short words on the toolbar (the menus keep the full names), so that everything, Lock now included, fits
-        # at 1280 pixels wide with a larger font; anything that still does not fit goes behind the » button.
-        for key, short in (("new_action", "New"), ("edit_action", "Edit"), ("record_update", "Update"),
-                           ("next_update", "Next update")):
-            m[key].setIconText(short)
-        for key in ("undo", "redo"):
-            button = toolbar.widgetForAction(m[key])
-            if isinstance(button, QToolButton):
-                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-        self.toolbar = toolbar
-        self.addToolBar(toolbar)
+    def _build_commands(self) -> None:
+        """Actions, menus and toolbar, all from the command table (desktop.ui.commands)."""
+        self.commands = commands.build_actions(self, self.handlers())
+        menus = commands.build_menus(self.menuBar(), self.commands, {
+            "recent": self._fill_recent_menu,
+            "columns": lambda menu: fill_column_menu(menu, self.plan_view.table),
+        })
+        self.recent_menu, self.columns_menu = menus["recent"], menus["columns"]
+        self.toolbar = commands.build_toolbar(self.commands)
+        self.addToolBar(self.toolbar)
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -392,31 +224,27 @@ class MainWindow(QMainWindow):
         u.choose_new_file_requested.connect(self._on_choose_new_path)
         u.cancel_requested.connect(self.runner.cancel)
         w = self.workspace
+        w.damaged.connect(lambda message: self.dialogs.error(self, "Store damaged", message))
         w.opened.connect(self._on_workspace_opened)
-        w.closed.connect(self._update_actions)
         w.plan_loaded.connect(self._on_plan_loaded)
         w.rows_changed.connect(self._on_rows_changed)
         w.plans_changed.connect(self._on_plans_changed)
         w.actor_changed.connect(self._on_actor_changed)
-        w.changed.connect(lambda _: self._update_actions())
-        w.damaged.connect(lambda message: self.dialogs.error(self, "Store damaged", message))
         r = self.runner
         r.busy_changed.connect(self._on_runner_busy_changed)
         r.progress_changed.connect(self._on_runner_progress_changed)
         r.task_started.connect(self.task_label.setText)
         r.error.connect(lambda title, exc: self._show_error(title.rstrip("…"), exc))
         self.undo.failed.connect(lambda message: self.dialogs.error(self, "Undo", message))
-        self.undo.indexChanged.connect(self._on_undo_index_changed)
+        self.undo.indexChanged.connect(self._on_undo_changed)
         self.idle.idle.connect(self._on_idle_idle)
         pv = self.plan_view
         pv.edit_requested.connect(self.edit_action)
         pv.update_requested.connect(self.record_update)
         pv.create_plan_requested.connect(self.new_plan)
-        pv.selection_changed.connect(lambda _: self._update_actions())
         pv.detail_toggled.connect(self.commands["detail_panel"].setChecked)
         self.commands["detail_panel"].setChecked(pv.detail_shown())
         pv.navigator.plan_chosen.connect(self._on_navigator_plan_chosen)
-        pv.navigator.scope_changed.connect(lambda *_: self._update_actions())
         my = self.my_actions
         my.choose_person_requested.connect(self.choose_person)
         my.edit_requested.connect(self.edit_action)
@@ -425,7 +253,7 @@ class MainWindow(QMainWindow):
         q = self.quarters
         q.open_requested.connect(self.open_quarter)
         q.close_requested.connect(self.close_quarter)
-        q.returns_button.clicked.connect(lambda: self._run_feature("lead_returns"))
+        q.returns_button.clicked.connect(self.commands["feature_lead_returns"].trigger)
         p = self.people
         p.add_person_requested.connect(lambda: self._open_form(person_dialog(self.workspace, self.undo, self)))
         p.edit_person_requested.connect(
@@ -435,6 +263,11 @@ class MainWindow(QMainWindow):
         p.edit_organisation_requested.connect(
             lambda oid: self._open_form(organisation_dialog(self.workspace, self.undo, self, oid)))
         p.action_activated.connect(self.edit_action)
+        # Enabling: last, so that each signal's own handler above has run when the commands are re-enabled.
+        for signal in (w.opened, w.closed, w.plan_loaded, w.rows_changed, w.changed, r.busy_changed,
+                       pv.selection_changed, pv.navigator.scope_changed,
+                       my.table.selectionModel().selectionChanged, self.undo.indexChanged):
+            signal.connect(self._on_state_changed)
 
     def _restore_window(self) -> None:
         self.resize(1440, 900)
@@ -444,10 +277,7 @@ class MainWindow(QMainWindow):
         state = self.settings.get(MAIN_STATE)
         if not state.isEmpty():
             self.restoreState(state)
-        returns = features.available("lead_returns")
-        self.quarters.returns_button.setEnabled(returns)
-        self.quarters.returns_button.setToolTip(features.feature("lead_returns").description if returns
-                                                else features.COMING_LATER)
+        self.quarters.returns_button.setToolTip(self.commands["feature_lead_returns"].statusTip())
 
     def save_window_state(self) -> None:
         self.settings.set(MAIN_GEOMETRY, self.saveGeometry())
@@ -472,7 +302,7 @@ class MainWindow(QMainWindow):
             self.unlock.set_recent(self.settings.recent_stores(), store or self.settings.last_store())
         self.root.setCurrentWidget(self.unlock)
         self.unlock.show_unlock("Shared server: enter the partnership's data passphrase." if server else "")
-        self._update_actions()
+        self.update_enabled()
 
     def _on_unlock_requested(self, path: Path, secret: str) -> None:
         resume = self._resume if self._resume and self._resume.path == path else None
@@ -541,7 +371,6 @@ class MainWindow(QMainWindow):
         self._resume = None
         self.idle.set_timeout_ms(self.settings.idle_lock_minutes() * 60_000)
         self.idle.start()
-        self._update_actions()
 
     def lock_now(self) -> None:
         self.lock()
@@ -576,7 +405,7 @@ class MainWindow(QMainWindow):
         self.unlock.set_recent(self.settings.recent_stores(), path)
         self.unlock.show_locked(path, idle_minutes)
         self.setWindowTitle("Pathways (locked)")
-        self._update_actions()
+        self.update_enabled()
 
     def close_store(self) -> None:
         if not self.workspace.is_open:
@@ -612,7 +441,6 @@ class MainWindow(QMainWindow):
         self.plan_view.navigator.set_plans(self.workspace.plans, data.plan.id)
         self.plan_view.set_data(data)
         self._refresh_secondary(data)
-        self._update_actions()
 
     def _on_rows_changed(self, rows: object, removed: object) -> None:
         data = self.workspace.data
@@ -620,7 +448,6 @@ class MainWindow(QMainWindow):
             return
         self.plan_view.apply_rows(data, list(rows), set(removed))  # type: ignore[call-overload]
         self._refresh_secondary(data)
-        self._update_actions()
 
     def _refresh_secondary(self, data: PlanData) -> None:
         self._stale = {VIEW_MINE, VIEW_PEOPLE, VIEW_DASHBOARD, VIEW_QUARTERS}
@@ -668,7 +495,6 @@ class MainWindow(QMainWindow):
         self.task_bar.setRange(0, 0)
         if not busy:
             self._refresh_view(self.current_view())
-        self._update_actions()
 
     def _on_runner_progress_changed(self, fraction: float, status: str) -> None:
         self.task_bar.setRange(0, 100)
@@ -687,12 +513,12 @@ class MainWindow(QMainWindow):
         widget = self._view_widgets.get(key, self.plan_view)
         key = next(k for k, w in self._view_widgets.items() if w is widget)
         self.views.setCurrentWidget(widget)
-        action = self.commands.get(f"view_{key}") or self.commands.get(f"feature_{key}")
-        if action is not None and action.isCheckable():
-            action.setChecked(True)
+        command = commands.screen_command(key)
+        if command is not None:
+            self.commands[command].setChecked(True)
         self.settings.set(LAST_VIEW, key)
         self._refresh_view(key)
-        self._update_actions()
+        self.update_enabled()
 
     def _toggle_detail_panel(self) -> None:
         self.show_view(VIEW_PLAN)
@@ -864,22 +690,12 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _close_period(self, period_id: int) -> None:
-        from desktop.models import ReportingPeriod
-        from desktop.services import periods
+        def done(closed: periods.ClosedQuarter) -> None:
+            self.statusBar().showMessage(f"{closed.label} closed; snapshot SHA-256 {closed.sha256[:16]}…", 8000)
 
-        def work(session: Session, actor: Actor, state: TaskState) -> tuple[str, str]:
-            period = session.get(ReportingPeriod, period_id)
-            if period is None:
-                raise PathwaysError("That quarter is no longer in the store.")
-            state.set_progress(0.2, f"Freezing {period.label}")
-            snapshot = periods.close_period(session, actor, period)
-            return period.label, snapshot.sha256
-
-        def done(result: tuple[str, str]) -> None:
-            label, digest = result
-            self.statusBar().showMessage(f"{label} closed; snapshot SHA-256 {digest[:16]}…", 8000)
-
-        ops.change(self.context, self, work, Change(periods=True), done, title="Close quarter")
+        ops.change(self.context, self,
+                   lambda session, actor, state: periods.close_quarter(session, actor, period_id, state.set_progress),
+                   Change(periods=True), done, title="Close quarter")
 
     # ------------------------------------------------------------------ people and preferences
 
@@ -913,14 +729,14 @@ class MainWindow(QMainWindow):
         self.dialogs.choose_save_file(self, "Create a Pathways store", self.unlock.set_new_path,
                                       directory=paths.stores_dir())
 
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
+    def _fill_recent_menu(self, menu: QMenu) -> None:
+        menu.clear()
         stores = self.settings.recent_stores()
         if not stores:
-            empty = self.recent_menu.addAction("No recent stores")
+            empty = menu.addAction("No recent stores")
             empty.setEnabled(False)
         for n, path in enumerate(stores, start=1):
-            action = self.recent_menu.addAction(f"&{n} {path.name}")
+            action = menu.addAction(f"&{n} {path.name}")
             action.setToolTip(str(path))
             action.triggered.connect(lambda *_, p=path: self._open_recent(p))
 
@@ -933,24 +749,12 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ features, help
 
-    def _run_feature(self, key: str) -> None:
-        factory = features.view_factory(key)
-        if factory is not None and key in self._view_widgets:
-            self.show_view(key)
-            return
-        run = features.handler(key)
-        if run is None:
-            self.dialogs.inform(self, features.feature(key).text.replace("&", "").rstrip("…"),
-                                f"{features.feature(key).description}: {features.COMING_LATER.lower()}.")
-            return
-        run(self)
-
     def show_shortcuts(self) -> None:
         dialog = QDialog(self)
         dialog.setObjectName("shortcuts_dialog")
         dialog.setWindowTitle("Keyboard shortcuts")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        rows = [*shortcut_rows(self.menuBar()), *IN_DIALOG_SHORTCUTS]
+        rows = [*commands.shortcut_rows(self.commands), *IN_DIALOG_SHORTCUTS]
         table = QTableWidget(len(rows), 3)
         table.setHorizontalHeaderLabels(["Command", "Keys", "What it does"])
         table.setAccessibleName("Keyboard shortcuts")
@@ -978,55 +782,51 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ enabling
 
-    def _on_undo_index_changed(self, _: int) -> None:
+    def _on_undo_changed(self, *_: object) -> None:
         # QUndoStack announces its own clearing while the window is being destroyed.
         if shiboken6.isValid(self.undo) and shiboken6.isValid(self.toolbar):
-            self._update_actions()
+            self.commands["undo"].setText(f"&Undo {self.undo.undoText()}".rstrip())
+            self.commands["redo"].setText(f"&Redo {self.undo.redoText()}".rstrip())
 
-    def _update_actions(self) -> None:
-        m = self.commands
+    def _on_state_changed(self, *_: object) -> None:
+        # The undo stack and the tables announce their own clearing while the window is being destroyed.
+        if shiboken6.isValid(self) and shiboken6.isValid(self.undo) and shiboken6.isValid(self.toolbar):
+            self.update_enabled()
+
+    def state(self) -> Need:
+        """The conditions that hold now, for the commands' declared needs (desktop.ui.commands.Need)."""
+        state = Need.NOTHING
         is_open = self.workspace.is_open
-        busy = self.runner.busy
-        data = self.workspace.data
-        ready = is_open and not busy and data is not None
-        selected = self._selected_action() is not None
-        period = data.current_period if data else None
-        period_open = bool(period and not period.closed)
-        objective_id, priority_id = self.plan_view.navigator.scope()
-        m["lock"].setEnabled(is_open)
-        m["close_store"].setEnabled(is_open and not busy)
-        m["new_plan"].setEnabled(is_open and not busy)
-        m["new_action"].setEnabled(ready and bool(data and any(o.priorities for o in data.structure)))
-        m["edit_action"].setEnabled(ready and selected)
-        m["new_objective"].setEnabled(ready)
-        m["new_priority"].setEnabled(ready and bool(data and data.structure))
-        m["edit_node"].setEnabled(ready and (objective_id is not None or priority_id is not None))
-        m["find"].setEnabled(ready)
-        m["clear_filters"].setEnabled(ready)
-        m["refresh"].setEnabled(ready)
-        m["record_update"].setEnabled(ready and selected and period_open)
-        m["next_update"].setEnabled(ready and period_open)
-        m["open_quarter"].setEnabled(ready)
-        m["close_quarter"].setEnabled(ready and period_open)
-        m["who_am_i"].setEnabled(is_open and not busy)
-        for key in (VIEW_PLAN, VIEW_MINE, VIEW_DASHBOARD, VIEW_QUARTERS, VIEW_PEOPLE):
-            m[f"view_{key}"].setEnabled(is_open and not busy)
-        for f in features.FEATURES:
-            m[f"feature_{f.key}"].setEnabled(features.available(f.key) and (is_open or not f.needs_store)
-                                             and not busy)
-        self.quarters.close_button.setEnabled(ready and period_open)
-        self.quarters.open_button.setEnabled(ready)
+        data = self.workspace.data if is_open else None
+        facts = {
+            Need.STORE: is_open,
+            Need.IDLE: not self.runner.busy,
+            Need.PLAN: data is not None,
+            Need.SELECTION: self._selected_action() is not None,
+            Need.NODE: any(node is not None for node in self.plan_view.navigator.scope()),
+            Need.OBJECTIVE: bool(data and data.structure),
+            Need.PRIORITY: bool(data and any(o.priorities for o in data.structure)),
+            Need.OPEN_QUARTER: bool(data and data.current_period and not data.current_period.closed),
+            Need.UNDO: self.undo.canUndo(),
+            Need.REDO: self.undo.canRedo(),
+        }
+        for need, holds in facts.items():
+            if holds:
+                state |= need
+        return state
+
+    def update_enabled(self) -> None:
+        """Set every command's enabled state from the conditions it declares, and the few widgets that mirror
+        commands (the Quarters screen's buttons, the toolbar and status bar shown only with a store open)."""
+        commands.update_enabled(self.commands, self.state())
+        m = self.commands
+        self.quarters.close_button.setEnabled(m["close_quarter"].isEnabled())
+        self.quarters.open_button.setEnabled(m["open_quarter"].isEnabled())
+        self.quarters.returns_button.setEnabled(m["feature_lead_returns"].isEnabled())
+        is_open = self.workspace.is_open
         self.toolbar.setVisible(is_open)
         self.actor_button.setVisible(is_open)
         self.period_label.setVisible(is_open)
-        if not self.undo.canUndo():
-            m["undo"].setEnabled(False)
-        if is_open and not busy:
-            m["undo"].setEnabled(self.undo.canUndo())
-            m["redo"].setEnabled(self.undo.canRedo())
-        else:
-            m["undo"].setEnabled(False)
-            m["redo"].setEnabled(False)
 
     # ------------------------------------------------------------------ errors and closing
 

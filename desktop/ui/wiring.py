@@ -1,9 +1,9 @@
-"""Wiring: connects the features other parts of Pathways provide to the main window's feature registry.
+"""Wiring: what the feature commands of the command table (:mod:`desktop.ui.commands`) do.
 
-:func:`install` registers a handler for every menu entry (import, lead-officer returns, the signed update, the
-spreadsheet export, verifying a PDF) and a screen for every View-menu entry (meetings, indicators, offender
-profiles). ``desktop.app`` calls it before it builds the main window; :func:`uninstall` takes it all out again
-(for tests and the in-process self-test).
+:data:`HANDLERS` gives, by command key, the handler of every feature menu entry (import, lead-officer returns, the
+signed update, the spreadsheet export, verifying a PDF); :data:`SCREENS` gives, by screen key, the factory of every
+feature screen (meetings, indicators, offender profiles). The main window takes both when it is built; nothing
+registers or unregisters anything at run time.
 
 The screens are built when first shown, not when the window is built: each sits in a :class:`FeatureViewHost`
 that creates it for the open store (and, for plan screens, the current plan), refreshes it when the data changed
@@ -13,7 +13,8 @@ while it was hidden, and drops it (with everything it showed) when the store loc
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QCoreApplication, Qt, QThread
@@ -23,15 +24,11 @@ from sqlalchemy.orm import Session
 
 from desktop.services.errors import PathwaysError
 from desktop.store import Store
-from desktop.ui import features
 from desktop.ui.lifetime import Connections
 from desktop.ui.workspace import StoreLocked, Workspace
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
-
-HANDLERS = ("import_plan", "lead_returns", "export_update", "export_spreadsheet", "verify_pdf")
-VIEWS = ("meetings", "indicators", "profiles")
 
 
 class WorkspaceSessions:
@@ -218,19 +215,16 @@ def _import_plan(window: MainWindow) -> None:
     open_import_wizard(window)
 
 
-def install() -> None:
-    """Register every feature handler and screen (call before the main window is built; calling again is harmless)."""
-    features.register("import_plan", _import_plan)
-    features.register("lead_returns", _lead_returns)
-    features.register("export_update", _export_update)
-    features.register("export_spreadsheet", _export_spreadsheet)
-    features.register("verify_pdf", _verify_pdf)
-    features.register_view("meetings", meetings_view)
-    features.register_view("indicators", indicators_view)
-    features.register_view("profiles", profiles_view)
+HANDLERS: Mapping[str, Callable[[MainWindow], object]] = MappingProxyType({
+    "feature_import_plan": _import_plan,
+    "feature_lead_returns": _lead_returns,
+    "feature_export_update": _export_update,
+    "feature_export_spreadsheet": _export_spreadsheet,
+    "feature_verify_pdf": _verify_pdf,
+})
 
-
-def uninstall() -> None:
-    """Take out everything :func:`install` registered (windows already built keep what they have)."""
-    for key in (*HANDLERS, *VIEWS):
-        features.unregister(key)
+SCREENS: Mapping[str, Callable[[MainWindow], QWidget]] = MappingProxyType({
+    "meetings": meetings_view,
+    "indicators": indicators_view,
+    "profiles": profiles_view,
+})

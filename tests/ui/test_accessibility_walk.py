@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from desktop.resources import resource_path
-from desktop.ui import wiring
 from desktop.ui.main_window import MainWindow
 
 CONTROL_KINDS = (QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox, QAbstractItemView,
@@ -142,13 +141,6 @@ class Walk:
             self.walked.append(widget)
             if not spoken_name(widget):
                 self.nameless.append(f"{type(widget).__name__} {widget.objectName()!r} on {_where(widget)} [{label}]")
-
-
-@pytest.fixture(autouse=True)
-def wired() -> Iterator[None]:
-    wiring.install()  # the feature screens and dialogs, as desktop.app wires them
-    yield
-    wiring.uninstall()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ The main window runs its tasks on the real worker thread here; file dialogs are 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,6 @@ from ui_fakes import FakeDialogs
 from desktop.reports.publish import PublishResult
 from desktop.reports.signing import VerificationReport
 from desktop.services.returns import COL_COMMENTARY, COL_RAG, HEADER_ROW, AcceptResult, IssuedForms
-from desktop.ui import wiring
 from desktop.ui.dialog_base import TaskDialog
 from desktop.ui.export_update_dialog import UNSIGNED, ExportUpdateDialog, update_file_name
 from desktop.ui.main_window import MainWindow
@@ -57,13 +56,6 @@ class Dialogs(FakeDialogs):
 @pytest.fixture
 def dialogs() -> Dialogs:
     return Dialogs()
-
-
-@pytest.fixture(autouse=True)
-def wired() -> Iterator[None]:
-    wiring.install()
-    yield
-    wiring.uninstall()
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from ui_fakes import FakeDialogs
 
 from desktop.app import build_context
 from desktop.settings import Settings
-from desktop.ui import wiring
 from desktop.ui.main_window import MainWindow
 from desktop.ui.tasks import TaskRunner, TaskState
 
@@ -33,7 +32,6 @@ pytestmark = [
 @pytest.fixture
 def app_window(qtbot: QtBot, settings: Settings, dialogs: FakeDialogs) -> Iterator[MainWindow]:
     """The main window as the app builds it: every feature wired in, the real worker thread."""
-    wiring.install()
     window = MainWindow(build_context(settings, dialogs=dialogs, runner=TaskRunner()))  # type: ignore[arg-type]
     qtbot.addWidget(window)
     window.resize(1440, 900)
@@ -41,7 +39,6 @@ def app_window(qtbot: QtBot, settings: Settings, dialogs: FakeDialogs) -> Iterat
     window.runner.wait(10_000)
     if window.workspace.store is not None:
         window.workspace.store.close()
-    wiring.uninstall()
 
 
 def _screens(window: MainWindow) -> list[str]:

@@ -27,7 +27,7 @@ from desktop.app import build_context
 from desktop.models import AuditEvent, ReportingPeriod
 from desktop.services.readmodels import awaiting_update
 from desktop.settings import MAIN_GEOMETRY, Settings
-from desktop.ui import features
+from desktop.ui import commands
 from desktop.ui.forms import FormDialog
 from desktop.ui.main_window import MainWindow
 from desktop.ui.quarters_view import CloseQuarterDialog
@@ -73,6 +73,7 @@ def test_close_a_quarter_shows_what_is_frozen_and_who_is_missing(demo_window: Ma
     dialog.close_button.click()
     assert w.workspace.data is not None and w.workspace.data.current_period is not None
     assert w.workspace.data.current_period.closed and w.workspace.data.current_period.label == label
+    assert w.statusBar().currentMessage().startswith(f"{label} closed; snapshot SHA-256 ")
     with w.workspace.session() as session:
         period = session.scalar(select(ReportingPeriod).where(ReportingPeriod.label == label,
                                                               ReportingPeriod.plan_id == data.plan.id))
@@ -208,40 +209,28 @@ def test_undo_that_is_no_longer_possible_says_why(demo_window: MainWindow, qtbot
     assert not w.undo.canUndo() or not w.undo.undoText().startswith("Add action")
 
 
-def test_placeholder_features_are_disabled_with_a_tooltip_until_registered(
+def test_every_command_has_a_handler_and_is_reachable_from_a_menu(
     qtbot: QtBot, settings: Settings, dialogs: FakeDialogs
 ) -> None:
+    """The command table (desktop.ui.commands) is the one list of commands: each has a handler and sits in a menu,
+    and a missing handler (or a handler for no command) stops the window being built: no entry that does nothing.
+    (Replaces the test of the "coming later" feature registry, which is gone: every feature is wired.)"""
     window = MainWindow(build_context(settings, dialogs=dialogs, runner=TaskRunner(inline=True)))  # type: ignore[arg-type]
     qtbot.addWidget(window)
-    for f in features.FEATURES:
-        action = window.commands[f"feature_{f.key}"]
-        assert not action.isEnabled() and action.toolTip() == "Coming in a later release"
-    called: list[MainWindow] = []
-    features.register("verify_pdf", called.append)
-    try:
-        wired = MainWindow(build_context(settings, dialogs=dialogs, runner=TaskRunner(inline=True)))  # type: ignore[arg-type]
-        qtbot.addWidget(wired)
-        action = wired.commands["feature_verify_pdf"]
-        assert action.isEnabled()  # verifying a PDF needs no store
-        action.trigger()
-        assert called == [wired]
-        assert not wired.commands["feature_export_update"].isEnabled()
-    finally:
-        features.unregister("verify_pdf")
-    with pytest.raises(KeyError):
-        features.register("no_such_feature", called.append)
-
-
-def test_feature_views_are_added_to_the_view_menu(qtbot: QtBot, settings: Settings, dialogs: FakeDialogs) -> None:
-    features.register_view("indicators", lambda window: QLabel("Indicators go here"))
-    try:
-        window = MainWindow(build_context(settings, dialogs=dialogs, runner=TaskRunner(inline=True)))  # type: ignore[arg-type]
-        qtbot.addWidget(window)
-        assert "indicators" in window._view_widgets
-        window.show_view("indicators")
-        assert window.current_view() == "indicators"
-    finally:
-        features.unregister("indicators")
+    handlers = window.handlers()
+    assert set(handlers) == set(commands.COMMANDS) == set(window.commands)
+    in_menus = {id(action) for _, action in commands.menu_entries(window.menuBar())}
+    assert [key for key, action in window.commands.items() if id(action) not in in_menus] == []
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    with pytest.raises(LookupError, match="feature_verify_pdf"):
+        commands.build_actions(owner, {k: v for k, v in handlers.items() if k != "feature_verify_pdf"})
+    with pytest.raises(LookupError, match="no_such_command"):
+        commands.build_actions(owner, {**handlers, "no_such_command": print})
+    called: list[str] = []
+    actions = commands.build_actions(owner, {**handlers, "about": lambda: called.append("about")})
+    actions["about"].trigger()
+    assert called == ["about"]
 
 
 @pytest.fixture

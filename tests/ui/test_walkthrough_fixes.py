@@ -138,10 +138,10 @@ def test_the_shortcuts_table_is_the_menus_own(qtbot: QtBot, demo_window: MainWin
     from PySide6.QtGui import QKeySequence
     from PySide6.QtWidgets import QTableWidget
 
-    from desktop.ui.main_window import shortcut_rows
+    from desktop.ui.commands import shortcut_rows
 
     w = demo_window
-    rows = {path: keys for path, keys, _ in shortcut_rows(w.menuBar())}
+    rows = {path: keys for path, keys, _ in shortcut_rows(w.commands)}
     assert rows["File › Lock now"] == "Ctrl+L"
     assert rows["View › Refresh"] == "F5"
     assert rows["View › Detail panel"] == "Ctrl+Shift+D"

@@ -1,9 +1,8 @@
-"""desktop.ui.wiring: every feature is registered, the feature screens build on the demo store, follow the plan,
-and are dropped when the store locks; desktop.app installs the wiring."""
+"""desktop.ui.wiring: every feature command has its handler and every feature screen its factory, the feature
+screens build on the demo store, follow the plan, and are dropped when the store locks."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from desktop import app
-from desktop.ui import features, wiring
+from desktop.ui import commands, wiring
 from desktop.ui.indicators_view import IndicatorsView
 from desktop.ui.main_window import MainWindow
 from desktop.ui.meetings_view import MeetingsView
@@ -22,46 +21,36 @@ from desktop.ui.workspace import Change, StoreBusy
 TIMEOUT = 60_000
 
 
-@pytest.fixture
-def wired() -> Iterator[None]:
-    wiring.install()
-    yield
-    wiring.uninstall()
+FEATURE_COMMANDS = ("feature_import_plan", "feature_lead_returns", "feature_export_update",
+                    "feature_export_spreadsheet", "feature_verify_pdf", "feature_meetings", "feature_indicators",
+                    "feature_profiles")
 
 
-def test_every_feature_is_available_after_install() -> None:
-    assert not any(features.available(f.key) for f in features.FEATURES)
-    wiring.install()
-    try:
-        missing = [f.key for f in features.FEATURES if not features.available(f.key)]
-        assert missing == []
-        for f in features.FEATURES:
-            if f.menu == "view":
-                assert features.view_factory(f.key) is not None
-            else:
-                assert features.handler(f.key) is not None
-        wiring.install()  # a second call changes nothing
-        assert all(features.available(f.key) for f in features.FEATURES)
-    finally:
-        wiring.uninstall()
-    assert not any(features.available(f.key) for f in features.FEATURES)
+def test_every_feature_command_is_wired_and_the_wiring_is_fixed() -> None:
+    screens = {c.screen: key for key, c in commands.COMMANDS.items() if c.screen}
+    assert set(wiring.HANDLERS) | {screens[s] for s in wiring.SCREENS} == set(FEATURE_COMMANDS)
+    assert all(not commands.COMMANDS[key].screen for key in wiring.HANDLERS)  # a handler is not a screen
+    with pytest.raises(TypeError):
+        wiring.HANDLERS["feature_verify_pdf"] = print  # type: ignore[index]  # no registering at run time
+    with pytest.raises(TypeError):
+        del wiring.SCREENS["meetings"]  # type: ignore[attr-defined]
 
 
-def test_profiles_feature_is_declared() -> None:
-    f = features.feature("profiles")
-    assert f.menu == "view" and f.text == "&Offender profiles" and f.icon == "profiles"
-    assert "disclosure profile" in f.description
+def test_profiles_screen_is_declared() -> None:
+    c = commands.COMMANDS["feature_profiles"]
+    assert c.menu == "view" and c.text == "&Offender profiles" and c.icon == "profiles" and c.screen == "profiles"
+    assert "disclosure profile" in c.tip
 
 
-def test_feature_menu_entries_are_enabled_on_an_open_store(wired: None, demo_window: MainWindow) -> None:
-    for f in features.FEATURES:
-        action = demo_window.commands[f"feature_{f.key}"]
-        assert action.isEnabled(), f.key
-        assert action.toolTip() != features.COMING_LATER
+def test_feature_menu_entries_are_enabled_on_an_open_store(demo_window: MainWindow) -> None:
+    for key in FEATURE_COMMANDS:
+        action = demo_window.commands[key]
+        assert action.isEnabled(), key
+        assert action.statusTip() == commands.COMMANDS[key].tip
     assert demo_window.quarters.returns_button.isEnabled()
 
 
-def test_views_construct_on_the_demo_store(qtbot: QtBot, wired: None, demo_window: MainWindow) -> None:
+def test_views_construct_on_the_demo_store(qtbot: QtBot, demo_window: MainWindow) -> None:
     w = demo_window
     for key, kind in (("meetings", MeetingsView), ("indicators", IndicatorsView), ("profiles", ProfilesView)):
         assert w.commands[f"feature_{key}"] in w.menuBar().actions()[2].menu().actions()  # in the View menu
@@ -70,9 +59,7 @@ def test_views_construct_on_the_demo_store(qtbot: QtBot, wired: None, demo_windo
         host = w._view_widgets[key]
         assert isinstance(host, wiring.FeatureViewHost)
         assert isinstance(host.view, kind) and host.currentWidget() is host.view and not host.stale
-    factory = features.view_factory("profiles")
-    assert factory is not None
-    profiles = factory(w)
+    profiles = wiring.SCREENS["profiles"](w)
     qtbot.addWidget(profiles)
     profiles.show()
     assert isinstance(profiles, wiring.FeatureViewHost) and isinstance(profiles.view, ProfilesView)
@@ -80,7 +67,7 @@ def test_views_construct_on_the_demo_store(qtbot: QtBot, wired: None, demo_windo
 
 
 def test_plan_screens_follow_the_plan_and_are_dropped_on_lock(
-    qtbot: QtBot, wired: None, demo_window: MainWindow
+    qtbot: QtBot, demo_window: MainWindow
 ) -> None:
     w = demo_window
     w.show_view("indicators")
@@ -99,7 +86,7 @@ def test_plan_screens_follow_the_plan_and_are_dropped_on_lock(
     assert "Unlock a store" in host.placeholder.text()
 
 
-def test_hidden_screens_refresh_when_shown_after_a_change(wired: None, demo_window: MainWindow) -> None:
+def test_hidden_screens_refresh_when_shown_after_a_change(demo_window: MainWindow) -> None:
     w = demo_window
     w.show_view("meetings")
     host = w._view_widgets["meetings"]
@@ -133,12 +120,11 @@ def test_sessions_use_the_store_directly_on_the_worker(
     assert seen == [1]
 
 
-def test_create_main_window_installs_the_wiring(qtbot: QtBot, pathways_home: Path) -> None:
-    try:
-        window = app.create_main_window()
-        assert isinstance(window, MainWindow)
-        qtbot.addWidget(window)
-        assert all(features.available(f.key) for f in features.FEATURES)
-        assert "meetings" in window._view_widgets and "indicators" in window._view_widgets
-    finally:
-        wiring.uninstall()
+def test_create_main_window_has_every_feature_screen(qtbot: QtBot, pathways_home: Path) -> None:
+    window = app.create_main_window()
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    for screen in wiring.SCREENS:
+        assert isinstance(window._view_widgets[screen], wiring.FeatureViewHost)
+    assert not window.commands["feature_meetings"].isEnabled()  # no store open yet
+    assert window.commands["feature_verify_pdf"].isEnabled()  # verifying a PDF needs no store
