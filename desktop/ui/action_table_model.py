@@ -216,7 +216,11 @@ class ActionTableModel(RowsModel[ActionRow]):
         self.set_rows([], self._scheme)
 
     def update_rows(self, rows: Iterable[ActionRow], removed: Iterable[int] = ()) -> None:
-        """Replace rows with the same id (dataChanged), append new ones, drop ``removed`` ids."""
+        """Replace rows with the same id (dataChanged), add new ones, drop ``removed`` ids.
+
+        New rows are added in one block (the rest of a plan streaming in after its first rows is 10,000s of them),
+        at the end, then put in the table's sort order if it has one: persistent indexes follow their rows, so the
+        selection stays on its action and, in plan order, nothing already shown moves."""
         for action_id in removed:
             position = self._by_id.get(action_id)
             if position is None:
@@ -226,19 +230,25 @@ class ActionTableModel(RowsModel[ActionRow]):
             del self._hay[position]
             self._by_id = {r.id: n for n, r in enumerate(self._rows)}
             self.endRemoveRows()
+        added: list[ActionRow] = []
         for row in rows:
             position = self._by_id.get(row.id)
             if position is None:
-                end = len(self._rows)
-                self.beginInsertRows(QModelIndex(), end, end)
-                self._rows.append(row)
-                self._hay.append(_haystack(row))
-                self._by_id[row.id] = end
-                self.endInsertRows()
-            else:
+                added.append(row)
+            elif row != self._rows[position]:
                 self._rows[position] = row
                 self._hay[position] = _haystack(row)
                 self.dataChanged.emit(self.index(position, 0), self.index(position, COLUMN_COUNT - 1))
+        if not added:
+            return
+        end = len(self._rows)
+        self.beginInsertRows(QModelIndex(), end, end + len(added) - 1)
+        self._rows.extend(added)
+        self._hay.extend(_haystack(r) for r in added)
+        self._by_id.update((r.id, n) for n, r in enumerate(added, end))
+        self.endInsertRows()
+        if self._sort is not None:
+            self.sort(*self._sort)
 
     def _reindex(self) -> None:
         self._hay = [_haystack(r) for r in self._rows]
