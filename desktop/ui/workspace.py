@@ -247,10 +247,12 @@ class Workspace(QObject):
     def _load_rest(self, first: PlanData) -> None:
         """Read the rest of a plan shown with its first rows, on the worker, and add them (``rows_changed``);
         then ``loaded``. A lock meanwhile cancels it, and a result for data no longer shown is dropped."""
+        if self.data is not first or self.store is None or not self.store.is_open:
+            return  # locked (or another plan chosen) as the first rows were shown
         if first.complete:
             self.loaded.emit()
             return
-        store = self.require_store()
+        store = self.store
         plan_id, as_at, total = first.plan.id, first.as_at, first.total_actions
 
         def work(state: TaskState) -> list[ActionRow]:
