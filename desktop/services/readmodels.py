@@ -418,8 +418,7 @@ def first_actions(session: Session, plan_id: int, count: int) -> tuple[list[int]
     first = list(session.scalars(in_plan.order_by(Objective.position, Priority.position, Action.position, Action.id)
                                  .limit(count)))
     totals: dict[int, int] = dict(session.execute(
-        select(Action.priority_id, func.count(Action.id)).where(Action.id.in_(in_plan.scalar_subquery()))
-        .group_by(Action.priority_id)).all())
+        in_plan.with_only_columns(Action.priority_id, func.count(Action.id)).group_by(Action.priority_id)).all())
     return first, totals
 
 

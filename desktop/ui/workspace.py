@@ -32,9 +32,9 @@ log = logging.getLogger("pathways.workspace")
 
 T = TypeVar("T")
 
-# Rows read before the table is shown after unlocking (a screenful several times over); the rest follow at once on
-# the worker. Issue #17: passphrase → first rows shown in half a second on a 10,000-action plan.
-FIRST_PAGE = 400
+# Rows read before the table is shown after unlocking (a tall screen's worth a few times over); the rest follow at
+# once on the worker. Issue #17: passphrase → first rows shown in half a second on a 10,000-action plan.
+FIRST_PAGE = 200
 
 
 class StoreBusy(PathwaysError):
