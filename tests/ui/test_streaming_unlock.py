@@ -4,7 +4,6 @@ while rows are arriving is safe. Runs with the real worker thread; any Qt warnin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from ui_fakes import FakeDialogs
 
-from desktop.app import build_context
 from desktop.models import ReportingPeriod, StoreMeta
 from desktop.services import readmodels
 from desktop.services.quarter_status import count_statuses, describe_counts, quarter_statuses
@@ -21,7 +19,6 @@ from desktop.store import Store, StoreDamaged
 from desktop.ui import workspace as workspace_module
 from desktop.ui.main_window import MainWindow
 from desktop.ui.quarters_view import rag_summary
-from desktop.ui.tasks import TaskRunner
 
 TIMEOUT = 60_000
 FIRST = 12  # a first page smaller than the demonstration plan, so that its rows must stream in
@@ -39,17 +36,6 @@ def streaming(monkeypatch: pytest.MonkeyPatch) -> int:
     return FIRST
 
 
-@pytest.fixture
-def win(qtbot: QtBot, settings: Settings, dialogs: FakeDialogs) -> Iterator[MainWindow]:
-    window = MainWindow(build_context(settings, dialogs=dialogs, runner=TaskRunner()))  # type: ignore[arg-type]
-    qtbot.addWidget(window)
-    window.resize(1440, 900)
-    yield window
-    window.runner.wait(10_000)
-    if window.workspace.store is not None:
-        window.workspace.store.close()
-
-
 def _full_rows(path: Path, passphrase: str) -> list[readmodels.ActionRow]:
     with Store.open(path, passphrase) as store, store.session() as session:
         plan_id = readmodels.plan_choices(session)[0].id
@@ -62,11 +48,11 @@ def _enter(qtbot: QtBot, w: MainWindow, passphrase: str) -> None:
 
 
 def test_first_rows_show_before_the_rest_and_the_selection_survives(
-    qtbot: QtBot, win: MainWindow, demo_store_path: Path, passphrase: str, streaming: int
+    qtbot: QtBot, threaded_window: MainWindow, demo_store_path: Path, passphrase: str, streaming: int
 ) -> None:
     full = _full_rows(demo_store_path, passphrase)
     assert len(full) > 3 * streaming  # the demonstration plan is well over the first page
-    w, view = win, win.plan_view
+    w, view = threaded_window, threaded_window.plan_view
     seen: dict[str, object] = {}
 
     def on_opened() -> None:  # runs before the worker's next result can be delivered
@@ -101,10 +87,11 @@ def test_first_rows_show_before_the_rest_and_the_selection_survives(
 
 
 def test_counts_wait_for_every_row_and_equal_the_services_counts(
-    qtbot: QtBot, win: MainWindow, settings: Settings, demo_store_path: Path, passphrase: str, streaming: int
+    qtbot: QtBot, threaded_window: MainWindow, settings: Settings, demo_store_path: Path, passphrase: str,
+    streaming: int,
 ) -> None:
     settings.set(LAST_VIEW, "dashboard")
-    w = win
+    w = threaded_window
     at_open: dict[str, str] = {}
     w.workspace.opened.connect(lambda: at_open.setdefault("dashboard", w.dashboard.counts.text()))
     w.start(demo_store_path)
@@ -131,10 +118,10 @@ def test_counts_wait_for_every_row_and_equal_the_services_counts(
 
 @pytest.mark.parametrize("when", ["as the first rows show", "as the rest start loading"])
 def test_locking_while_rows_stream_in_is_safe_and_a_selection_waits_for_its_row(
-    qtbot: QtBot, win: MainWindow, demo_store_path: Path, passphrase: str, streaming: int, when: str
+    qtbot: QtBot, threaded_window: MainWindow, demo_store_path: Path, passphrase: str, streaming: int, when: str
 ) -> None:
     full = _full_rows(demo_store_path, passphrase)
-    w = win
+    w = threaded_window
     w.start(demo_store_path)
     w.show()
     locked_early: list[bool] = []
@@ -172,12 +159,13 @@ def test_locking_while_rows_stream_in_is_safe_and_a_selection_waits_for_its_row(
 
 
 def test_a_damaged_store_still_refuses_writes_once_its_rows_have_streamed_in(
-    qtbot: QtBot, win: MainWindow, dialogs: FakeDialogs, demo_store_path: Path, passphrase: str, streaming: int
+    qtbot: QtBot, threaded_window: MainWindow, dialogs: FakeDialogs, demo_store_path: Path, passphrase: str,
+    streaming: int,
 ) -> None:
     data = bytearray(demo_store_path.read_bytes())
     data[len(data) // 2 + 100] ^= 0x01
     demo_store_path.write_bytes(bytes(data))
-    w = win
+    w = threaded_window
     w.start(demo_store_path)
     w.show()
     with qtbot.waitSignal(w.workspace.opened, timeout=TIMEOUT):
