@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import (
@@ -149,21 +150,13 @@ class ActionFilter:
         if self.rag is not None:
             want = None if self.rag == "none" else self.rag
             checks.append(lambda r, hay: r.rag == want)
-        if self.status is not None:
-            status = self.status
-            checks.append(lambda r, hay: r.status == status)
-        if self.lead_id is not None:
-            lead = self.lead_id
-            checks.append(lambda r, hay: lead in r.lead_ids)
-        if self.organisation_id is not None:
-            org = self.organisation_id
-            checks.append(lambda r, hay: r.organisation_id == org)
-        if self.pathway is not None:
-            pathway = self.pathway
-            checks.append(lambda r, hay: pathway in r.pathways)
-        if self.strand is not None:
-            strand = self.strand
-            checks.append(lambda r, hay: r.strand == strand)
+        # A choice either equals the row's field (status, organisation, strand) or is one of its values (leads,
+        # pathways).
+        for field_name, value, among in (("status", self.status, False), ("lead_ids", self.lead_id, True),
+                                         ("organisation_id", self.organisation_id, False),
+                                         ("pathways", self.pathway, True), ("strand", self.strand, False)):
+            if value is not None:
+                checks.append(_field_check(attrgetter(field_name), value, among))
         if self.overdue_only:
             checks.append(lambda r, hay: r.overdue)
         if self.changed_only:
@@ -173,6 +166,12 @@ class ActionFilter:
         if len(checks) == 1:
             return checks[0]
         return lambda r, hay: all(check(r, hay) for check in checks)
+
+
+def _field_check(get: Callable[[ActionRow], Any], value: object, among: bool) -> Callable[[ActionRow, str], bool]:
+    if among:
+        return lambda r, hay: value in get(r)
+    return lambda r, hay: get(r) == value
 
 
 def _carried_mark(row: ActionRow) -> str:
