@@ -267,6 +267,7 @@ def load_rows(
         .join(Priority, Action.priority_id == Priority.id)
         .join(Objective, Priority.objective_id == Objective.id)
         .where(Objective.plan_id == plan_id)
+        .order_by(Objective.position, Priority.position, Action.position, Action.id)  # plan order
     )
     if wanted is None:
         actions = list(db.execute(base))
@@ -378,7 +379,8 @@ def load_rows(
             rag_period=labels.get(detail[5]) if detail else None,
             earlier_commentary=earlier.get(aid, ""),
         ))
-    rows.sort(key=lambda r: (r.position, r.id))
+    if wanted is not None and len(wanted) > _CHUNK:  # each chunk came in plan order; together they may not
+        rows.sort(key=lambda r: (r.position, r.id))
     return rows
 
 
