@@ -163,7 +163,8 @@ class Workspace(QObject):
                     chosen = wanted if any(p.id == wanted for p in plans) else (plans[0].id if plans else None)
                     data = (load_plan(session, chosen, progress=state.set_progress, first=FIRST_PAGE)
                             if chosen else None)
-                store.start_integrity_check()  # now that the plan is read (see store/integrity.py)
+                if data is None or data.complete:
+                    store.start_integrity_check()  # now that the plan is read (see store/integrity.py)
                 state.check()
             except BaseException:
                 store.close()
@@ -257,8 +258,13 @@ class Workspace(QObject):
 
         def work(state: TaskState) -> list[ActionRow]:
             state.set_progress(len(first.rows) / max(total, 1), f"Loading actions… {len(first.rows):,} of {total:,}")
-            with store.session() as session:
-                rows = load_rows(session, plan_id, as_at=as_at)
+            try:
+                with store.session() as session:
+                    rows = load_rows(session, plan_id, as_at=as_at)
+            finally:
+                # The whole-file check waits for the rows, rather than slowing them down on a busy machine; writes
+                # wait for it whenever it starts (and would start it themselves).
+                store.start_integrity_check()
             state.check()
             return rows
 
