@@ -388,16 +388,19 @@ def tree_from_rows(
     structure: Sequence[ObjectiveInfo], rows: Iterable[ActionRow], sch: RagScheme
 ) -> list[ObjectiveNode]:
     """The navigator's tree with roll-ups (the worst child, as the scheme defines it) from rows already loaded."""
-    by_priority: dict[int, list[str | None]] = defaultdict(list)
+    # Each priority's distinct statuses, first seen first (the worst of them is the worst of all its rows).
+    by_priority: dict[int, dict[str | None, None]] = defaultdict(dict)
+    actions: Counter[int] = Counter()
     for row in rows:
-        by_priority[row.priority_id].append(row.rag)
+        by_priority[row.priority_id][row.rag] = None
+        actions[row.priority_id] += 1
     out = []
     for objective in structure:
         nodes = tuple(
-            PriorityNode(p.id, p.code, p.text, sch.worst(by_priority.get(p.id, [])), len(by_priority.get(p.id, [])))
+            PriorityNode(p.id, p.code, p.text, sch.worst(by_priority.get(p.id, {})), actions[p.id])
             for p in objective.priorities
         )
-        rags = [r for p in objective.priorities for r in by_priority.get(p.id, [])]
+        rags = [r for p in objective.priorities for r in by_priority.get(p.id, {})]
         out.append(ObjectiveNode(objective.id, objective.code, objective.title, sch.worst(rags), nodes))
     return out
 
