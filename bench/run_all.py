@@ -31,7 +31,10 @@ NOTES = """## Reading these figures
   been typed so far; Enter then finds it ready), and it shows the plan before the whole-file check (every page's
   HMAC, then SQLite's quick_check), which then runs on a second connection and thread. Every page that is read is
   still HMAC-checked as it is decrypted, and no write is committed until the whole-file check has passed; when it
-  fails, the store refuses every write and the desktop says so. `pathways` commands still check first.
+  fails, the store refuses every write and the desktop says so. `pathways` commands still check first. The table
+  shows the plan's first 200 rows as soon as they are read; the other rows follow on the worker thread, and nothing
+  that counts (dashboard, quarter close, My actions, filter counts) uses the rows until all are in. "First rows"
+  and "all rows" are both printed.
 - **Encrypted vs plain unlock.** The plain store is opened the same way minus the key (same checks that it is a
   Pathways store at the current schema) and reads the same rows, runs alternating. With the key derived after Enter
   the derivation is most of the gap; with the key derived while typing, what is left is decrypting the pages read.

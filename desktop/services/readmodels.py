@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from desktop.models import (
@@ -33,7 +33,7 @@ from desktop.models import (
     Snapshot,
     action_pathway,
 )
-from desktop.services.errors import NotFound
+from desktop.services.errors import NotFound, PathwaysError
 from desktop.services.quarter_status import QuarterStatus, StatusCounts, count_statuses, statuses_by_quarter
 from desktop.services.queries import (
     ActionRow,
@@ -117,13 +117,33 @@ class PlanData:
     organisations: tuple[OrganisationInfo, ...]
     pathways: tuple[str, ...]
     as_at: dt.date
+    # Set while only the first rows are loaded (the rest stream in): every priority's number of actions, so the
+    # screens can say how many there are without counting the rows read so far. None once every row is here.
+    priority_totals: tuple[tuple[int, int], ...] | None = None
 
     @property
     def scheme(self) -> RagScheme:
         return scheme(self.plan.rag_scheme)
 
+    @property
+    def complete(self) -> bool:
+        """Every action row is loaded (nothing that counts may use the rows before this)."""
+        return self.priority_totals is None
+
+    @property
+    def total_actions(self) -> int:
+        """How many actions the plan has, loaded or not."""
+        return len(self.rows) if self.priority_totals is None else sum(n for _, n in self.priority_totals)
+
     def tree(self) -> list[ObjectiveNode]:
-        return tree_from_rows(self.structure, self.rows, self.scheme)
+        if self.priority_totals is None:
+            return tree_from_rows(self.structure, self.rows, self.scheme)
+        # Still loading: true counts, and no roll-up (a roll-up of some rows could read better than the truth).
+        totals = dict(self.priority_totals)
+        return [ObjectiveNode(o.id, o.code, o.title, None,
+                              tuple(PriorityNode(p.id, p.code, p.text, None, totals.get(p.id, 0))
+                                    for p in o.priorities))
+                for o in self.structure]
 
     def with_rows(self, rows: Iterable[ActionRow], removed: Iterable[int] = ()) -> PlanData:
         """A copy with ``rows`` replacing (or adding) rows of the same id and ``removed`` ids dropped, kept in plan
@@ -132,8 +152,21 @@ class PlanData:
         gone = set(removed)
         kept = [fresh.pop(r.id, r) for r in self.rows if r.id not in gone]
         merged = sorted([*kept, *fresh.values()], key=lambda r: r.position)
-        return PlanData(self.plan, self.structure, tuple(merged), self.periods, self.current_period,
-                        self.previous_period, self.people, self.organisations, self.pathways, self.as_at)
+        return replace(self, rows=tuple(merged))
+
+    def completed(self, rows: Sequence[ActionRow]) -> PlanData:
+        """This (partially loaded) plan with all of its rows, as read by :func:`load_rows`."""
+        return replace(self, rows=tuple(rows), priority_totals=None)
+
+
+class StillLoading(PathwaysError):
+    """A count was asked of a plan whose rows are still arriving."""
+
+
+def _require_complete(data: PlanData) -> None:
+    if not data.complete:
+        raise StillLoading(f"The plan is still loading ({len(data.rows):,} of {data.total_actions:,} actions); "
+                           "counts wait until every action is read.")
 
 
 def _period_info(p: ReportingPeriod) -> PeriodInfo:
@@ -191,6 +224,22 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start:start + _CHUNK]
 
 
+def _words_of_updates(db: Connection, period_ids: list[int], chunks: Sequence[Sequence[int] | None]) -> dict[int, str]:
+    """Every quarter's commentary and remedial action per action, each wording once, so a search finds what was
+    said in any quarter, not only the latest (the words are for searching; the screens show the latest)."""
+    said: dict[int, dict[str, None]] = defaultdict(dict)
+    words = (select(ActionUpdate.action_id, ActionUpdate.commentary, ActionUpdate.remedial_action)
+             .where(ActionUpdate.period_id.in_(period_ids or [-1]))
+             .where((ActionUpdate.commentary != "") | (ActionUpdate.remedial_action != "")))
+    for chunk in chunks:
+        query = words if chunk is None else words.where(ActionUpdate.action_id.in_(chunk))
+        for action_id, commentary, remedial in db.execute(query):
+            seen = said[action_id]
+            seen[commentary] = None
+            seen[remedial] = None
+    return {action_id: " ".join(w for w in seen if w) for action_id, seen in said.items()}
+
+
 def load_rows(
     session: Session, plan_id: int, action_ids: Iterable[int] | None = None, as_at: dt.date | None = None
 ) -> list[ActionRow]:
@@ -218,6 +267,7 @@ def load_rows(
         .join(Priority, Action.priority_id == Priority.id)
         .join(Objective, Priority.objective_id == Objective.id)
         .where(Objective.plan_id == plan_id)
+        .order_by(Objective.position, Priority.position, Action.position, Action.id)  # plan order
     )
     if wanted is None:
         actions = list(db.execute(base))
@@ -227,22 +277,30 @@ def load_rows(
     if not ids:
         return []
 
-    # One scan of the plan's updates finds both the newest update so far and the newest at the previous close.
-    # "Newest" is the last update of the latest quarter that has one, as desktop.services.quarter_status has it.
+    # The newest update so far and the newest at the previous close, by the one rule of
+    # desktop.services.quarter_status: the last update of the latest quarter that has one. Quarters are read newest
+    # first, one at a time (the index on quarter and action answers each), until every action has both: usually
+    # one or two quarters, instead of every update the plan ever had.
     latest: dict[int, int] = {}
-    latest_key: dict[int, tuple[int, int]] = {}
     previous: dict[int, int] = {}
-    scan = select(ActionUpdate.id, ActionUpdate.action_id, ActionUpdate.period_id).where(
-        ActionUpdate.period_id.in_([p.id for p in periods] or [-1]))
     chunks = [None] if wanted is None else list(_chunks(ids))
-    for chunk in chunks:
-        query = scan if chunk is None else scan.where(ActionUpdate.action_id.in_(chunk))
-        for update_id, action_id, period_id in db.execute(query):
-            if period_id in upto and (order[period_id], update_id) > latest_key.get(action_id, (-1, 0)):
-                latest[action_id] = update_id
-                latest_key[action_id] = (order[period_id], update_id)
-            if period_id in before and update_id > previous.get(action_id, 0):
-                previous[action_id] = update_id
+    want_previous = prev is not None
+    for period in sorted((p for p in periods if p.id in upto), key=lambda p: order[p.id], reverse=True):
+        if len(latest) == len(ids) and (not want_previous or len(previous) == len(ids)):
+            break
+        counts_before = period.id in before
+        newest = (select(ActionUpdate.action_id, func.max(ActionUpdate.id))
+                  .where(ActionUpdate.period_id == period.id).group_by(ActionUpdate.action_id))
+        for chunk in chunks:
+            query = newest if chunk is None else newest.where(ActionUpdate.action_id.in_(chunk))
+            for action_id, update_id in db.execute(query):
+                latest.setdefault(action_id, update_id)
+                if counts_before:
+                    previous.setdefault(action_id, update_id)
+    if wanted is None:  # a plan's update can only belong to its own actions, but say so rather than assume it
+        known = set(ids)
+        latest = {a: u for a, u in latest.items() if a in known}
+        previous = {a: u for a, u in previous.items() if a in known}
     details: dict[int, tuple[str | None, str | None, int | None, str, dt.datetime, int]] = {}
     for chunk in _chunks(sorted(latest.values())):
         for uid, rag, forecast, pct, commentary, recorded, period_id in db.execute(
@@ -252,25 +310,14 @@ def load_rows(
         ):
             details[uid] = (rag, forecast, pct, commentary, recorded, period_id)
     previous_rag: dict[int, str | None] = {}
-    for chunk in _chunks(sorted(previous.values())):
+    for chunk in _chunks(sorted(set(previous.values()) - set(details))):
         for uid, rag in db.execute(
             select(ActionUpdate.id, ActionUpdate.rag).where(ActionUpdate.id.in_(chunk))
         ):
             previous_rag[uid] = rag
+    previous_rag.update({uid: details[uid][0] for uid in set(previous.values()) & set(details)})
 
-    # Every other update's words too, so a search finds what was said in any quarter, not only the latest.
-    earlier: dict[int, list[str]] = defaultdict(list)
-    newest = set(latest.values())
-    words = select(ActionUpdate.id, ActionUpdate.action_id, ActionUpdate.commentary, ActionUpdate.remedial_action)\
-        .where(ActionUpdate.period_id.in_([p.id for p in periods] or [-1]))\
-        .where((ActionUpdate.commentary != "") | (ActionUpdate.remedial_action != ""))
-    for chunk in chunks:
-        said = words if chunk is None else words.where(ActionUpdate.action_id.in_(chunk))
-        for uid, action_id, commentary, remedial in db.execute(said):
-            if uid not in newest:
-                earlier[action_id].append(f"{commentary} {remedial}")
-            elif remedial:
-                earlier[action_id].append(remedial)
+    earlier = _words_of_updates(db, [p.id for p in periods], chunks)
 
     names = {person.id: person.display_name
              for person in session.scalars(select(Person).options(joinedload(Person.organisation)))}
@@ -330,9 +377,10 @@ def load_rows(
             pathways=tuple(pathways.get(aid, ())),
             position=(ob_pos, pr_pos, a_pos),
             rag_period=labels.get(detail[5]) if detail else None,
-            earlier_commentary=" ".join(earlier.get(aid, ())),
+            earlier_commentary=earlier.get(aid, ""),
         ))
-    rows.sort(key=lambda r: (r.position, r.id))
+    if wanted is not None and len(wanted) > _CHUNK:  # each chunk came in plan order; together they may not
+        rows.sort(key=lambda r: (r.position, r.id))
     return rows
 
 
@@ -340,16 +388,19 @@ def tree_from_rows(
     structure: Sequence[ObjectiveInfo], rows: Iterable[ActionRow], sch: RagScheme
 ) -> list[ObjectiveNode]:
     """The navigator's tree with roll-ups (the worst child, as the scheme defines it) from rows already loaded."""
-    by_priority: dict[int, list[str | None]] = defaultdict(list)
+    # Each priority's distinct statuses, first seen first (the worst of them is the worst of all its rows).
+    by_priority: dict[int, dict[str | None, None]] = defaultdict(dict)
+    actions: Counter[int] = Counter()
     for row in rows:
-        by_priority[row.priority_id].append(row.rag)
+        by_priority[row.priority_id][row.rag] = None
+        actions[row.priority_id] += 1
     out = []
     for objective in structure:
         nodes = tuple(
-            PriorityNode(p.id, p.code, p.text, sch.worst(by_priority.get(p.id, [])), len(by_priority.get(p.id, [])))
+            PriorityNode(p.id, p.code, p.text, sch.worst(by_priority.get(p.id, {})), actions[p.id])
             for p in objective.priorities
         )
-        rags = [r for p in objective.priorities for r in by_priority.get(p.id, [])]
+        rags = [r for p in objective.priorities for r in by_priority.get(p.id, {})]
         out.append(ObjectiveNode(objective.id, objective.code, objective.title, sch.worst(rags), nodes))
     return out
 
@@ -362,9 +413,26 @@ def plan_tree(session: Session, plan_id: int) -> list[ObjectiveNode]:
     return tree_from_rows(structure_of(session, plan_id), load_rows(session, plan_id), scheme(plan.rag_scheme))
 
 
+def first_actions(session: Session, plan_id: int, count: int) -> tuple[list[int], dict[int, int]]:
+    """The ids of the plan's first ``count`` actions in plan order (what the action table shows first), and how
+    many actions each of its priorities has."""
+    in_plan = (select(Action.id)
+               .join(Priority, Action.priority_id == Priority.id)
+               .join(Objective, Priority.objective_id == Objective.id)
+               .where(Objective.plan_id == plan_id))
+    first = list(session.scalars(in_plan.order_by(Objective.position, Priority.position, Action.position, Action.id)
+                                 .limit(count)))
+    totals: dict[int, int] = dict(session.execute(
+        in_plan.with_only_columns(Action.priority_id, func.count(Action.id)).group_by(Action.priority_id)).all())
+    return first, totals
+
+
 def load_plan(
-    session: Session, plan_id: int, as_at: dt.date | None = None, progress: Progress | None = None
+    session: Session, plan_id: int, as_at: dt.date | None = None, progress: Progress | None = None,
+    first: int | None = None,
 ) -> PlanData:
+    """Everything the plan screens show. With ``first``, only the first ``first`` rows in plan order (the rest are
+    read by :func:`load_rows` and added with :meth:`PlanData.completed`): the table can show them sooner."""
     plan = session.get(Plan, plan_id)
     if plan is None:
         raise NotFound(f"No plan with id {plan_id}.")
@@ -379,7 +447,14 @@ def load_plan(
     prev = previous_closed(session, plan_id, current)
     if progress:
         progress(0.3, "Reading actions and their latest updates")
-    rows = load_rows(session, plan_id, as_at=as_at)
+    totals: tuple[tuple[int, int], ...] | None = None
+    if first is None:
+        rows = load_rows(session, plan_id, as_at=as_at)
+    else:
+        ids, per_priority = first_actions(session, plan_id, first)
+        rows = load_rows(session, plan_id, ids, as_at=as_at)
+        if len(rows) < sum(per_priority.values()):
+            totals = tuple(sorted(per_priority.items()))
     if progress:
         progress(0.85, "Reading people and organisations")
     return PlanData(
@@ -393,6 +468,7 @@ def load_plan(
         organisations=tuple(organisations_info(session)),
         pathways=tuple(pathway_names(session)),
         as_at=as_at or dt.date.today(),
+        priority_totals=totals,
     )
 
 
@@ -492,12 +568,14 @@ def awaiting_update(row: ActionRow, period: PeriodInfo | None) -> bool:
 
 def status_counts(data: PlanData) -> StatusCounts:
     """The current quarter's counts, as the close dialog, the snapshot and the update print them."""
+    _require_complete(data)
     return count_statuses(row_status(r) for r in data.rows)
 
 
 def unupdated_exceptions(data: PlanData) -> list[ActionRow]:
     """Actions whose Red or Amber (any status needing remedial action) is carried forward with no update in the
     current quarter, worst first: closing now freezes them at that status, marked "not updated since"."""
+    _require_complete(data)
     sch = data.scheme
     flagged = []
     for row in data.rows:
@@ -541,6 +619,7 @@ def lead_workload(rows: Iterable[ActionRow], period: PeriodInfo | None) -> dict[
 
 def rag_counts_by_objective(data: PlanData) -> list[tuple[str, str, dict[str, int]]]:
     """(objective code, title, RAG key or "none" → actions) in plan order."""
+    _require_complete(data)
     counts: dict[int, Counter[str]] = defaultdict(Counter)
     for row in data.rows:
         counts[row.objective_id][row.rag or "none"] += 1
@@ -554,6 +633,7 @@ def overdue_by_organisation(rows: Iterable[ActionRow]) -> list[tuple[str, int]]:
 
 def outstanding_by_lead(data: PlanData) -> list[tuple[str, int]]:
     """Returns still awaited in the open quarter, per primary lead officer (most first)."""
+    _require_complete(data)
     names = {p.id: p.display_name for p in data.people}
     counts: Counter[str] = Counter()
     for row in data.rows:

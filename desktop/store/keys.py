@@ -106,6 +106,11 @@ class KeyPrimer:
         return self._pending is not seen
 
     def _work(self) -> None:
+        # The schema's newest revision is needed by every unlock; working it out now, while the passphrase is
+        # typed, takes its one-off cost (importing alembic) out of the time after Enter.
+        from desktop.store import schema
+
+        schema.head_revision()
         while True:
             with self._cond:
                 if not self._cond.wait_for(lambda: self._pending is not None, timeout=30.0):

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, column, inspect, select, table
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-# alembic is imported inside each function: it costs ~80 ms and is not needed until a store is opened.
+# alembic is imported inside each function: importing it costs ~0.2 s, which opening a store of the current schema
+# does not pay: the store's revision is read directly, and the newest revision is worked out once per process
+# (the desktop does that while the passphrase is typed: see keys.KeyPrimer).
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -25,7 +28,9 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
+@functools.cache
 def head_revision() -> str:
+    """The newest schema revision this Pathways knows (the migration scripts do not change while it runs)."""
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -39,8 +44,17 @@ def known_revisions() -> set[str]:
     return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
+_VERSION = table("alembic_version", column("version_num"))
+
+
 def current_revision(connection: Connection) -> str | None:
-    from alembic.runtime.migration import MigrationContext
+    """The store's schema revision (None for a database alembic never stamped), from alembic's own table."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    found = list(connection.scalars(select(_VERSION.c.version_num)))
+    if len(found) <= 1:
+        return found[0] if found else None
+    from alembic.runtime.migration import MigrationContext  # several heads: alembic says what that means
 
     return MigrationContext.configure(connection).get_current_revision()
 

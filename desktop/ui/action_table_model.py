@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import (
@@ -149,21 +150,13 @@ class ActionFilter:
         if self.rag is not None:
             want = None if self.rag == "none" else self.rag
             checks.append(lambda r, hay: r.rag == want)
-        if self.status is not None:
-            status = self.status
-            checks.append(lambda r, hay: r.status == status)
-        if self.lead_id is not None:
-            lead = self.lead_id
-            checks.append(lambda r, hay: lead in r.lead_ids)
-        if self.organisation_id is not None:
-            org = self.organisation_id
-            checks.append(lambda r, hay: r.organisation_id == org)
-        if self.pathway is not None:
-            pathway = self.pathway
-            checks.append(lambda r, hay: pathway in r.pathways)
-        if self.strand is not None:
-            strand = self.strand
-            checks.append(lambda r, hay: r.strand == strand)
+        # A choice either equals the row's field (status, organisation, strand) or is one of its values (leads,
+        # pathways).
+        for field_name, value, among in (("status", self.status, False), ("lead_ids", self.lead_id, True),
+                                         ("organisation_id", self.organisation_id, False),
+                                         ("pathways", self.pathway, True), ("strand", self.strand, False)):
+            if value is not None:
+                checks.append(_field_check(attrgetter(field_name), value, among))
         if self.overdue_only:
             checks.append(lambda r, hay: r.overdue)
         if self.changed_only:
@@ -173,6 +166,12 @@ class ActionFilter:
         if len(checks) == 1:
             return checks[0]
         return lambda r, hay: all(check(r, hay) for check in checks)
+
+
+def _field_check(get: Callable[[ActionRow], Any], value: object, among: bool) -> Callable[[ActionRow, str], bool]:
+    if among:
+        return lambda r, hay: value in get(r)
+    return lambda r, hay: get(r) == value
 
 
 def _carried_mark(row: ActionRow) -> str:
@@ -216,7 +215,11 @@ class ActionTableModel(RowsModel[ActionRow]):
         self.set_rows([], self._scheme)
 
     def update_rows(self, rows: Iterable[ActionRow], removed: Iterable[int] = ()) -> None:
-        """Replace rows with the same id (dataChanged), append new ones, drop ``removed`` ids."""
+        """Replace rows with the same id (dataChanged), add new ones, drop ``removed`` ids.
+
+        New rows are added in one block (the rest of a plan streaming in after its first rows is 10,000s of them),
+        at the end, then put in the table's sort order if it has one: persistent indexes follow their rows, so the
+        selection stays on its action and, in plan order, nothing already shown moves."""
         for action_id in removed:
             position = self._by_id.get(action_id)
             if position is None:
@@ -226,19 +229,25 @@ class ActionTableModel(RowsModel[ActionRow]):
             del self._hay[position]
             self._by_id = {r.id: n for n, r in enumerate(self._rows)}
             self.endRemoveRows()
+        added: list[ActionRow] = []
         for row in rows:
             position = self._by_id.get(row.id)
             if position is None:
-                end = len(self._rows)
-                self.beginInsertRows(QModelIndex(), end, end)
-                self._rows.append(row)
-                self._hay.append(_haystack(row))
-                self._by_id[row.id] = end
-                self.endInsertRows()
-            else:
+                added.append(row)
+            elif row != self._rows[position]:
                 self._rows[position] = row
                 self._hay[position] = _haystack(row)
                 self.dataChanged.emit(self.index(position, 0), self.index(position, COLUMN_COUNT - 1))
+        if not added:
+            return
+        end = len(self._rows)
+        self.beginInsertRows(QModelIndex(), end, end + len(added) - 1)
+        self._rows.extend(added)
+        self._hay.extend(_haystack(r) for r in added)
+        self._by_id.update((r.id, n) for n, r in enumerate(added, end))
+        self.endInsertRows()
+        if self._sort is not None:
+            self.sort(*self._sort)
 
     def _reindex(self) -> None:
         self._hay = [_haystack(r) for r in self._rows]

@@ -464,6 +464,8 @@ class MainWindow(QMainWindow):
         data = self.workspace.data
         if key not in self._stale or data is None or not self.workspace.is_open or self.runner.busy:
             return
+        if not data.complete:  # these screens count: they wait for the rows still arriving (workspace.loaded)
+            return
         self._stale.discard(key)
         if key == VIEW_MINE:
             self.my_actions.set_data(data, self.workspace.person_id, self.workspace.actor.label)

@@ -123,6 +123,7 @@ class PlanView(QWidget):
         self.setObjectName("plan_view")
         self.settings = settings
         self.data: PlanData | None = None
+        self._pending_selection: int | None = None  # asked for before its row arrived (rows still loading)
         self.model = ActionTableModel(self)
         self.proxy = ActionFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -231,6 +232,7 @@ class PlanView(QWidget):
         """Show a freshly loaded plan (None: the store has no plan), keeping the selection when possible."""
         keep = self.current_action_id()
         self.data = data
+        self._pending_selection = None
         if data is None:
             self.model.clear()
             self.navigator.clear()
@@ -240,8 +242,7 @@ class PlanView(QWidget):
         self.pages.setCurrentIndex(1)
         period = data.current_period.label if data.current_period else ""
         self.model.set_rows(data.rows, data.scheme, period)
-        lead_ids = {pid for r in data.rows for pid in r.lead_ids}
-        self.filters.set_choices(data.scheme, data.people, data.organisations, data.pathways, lead_ids)
+        self._offer_choices()
         # The tree first: a scope from another plan's tree must not filter this plan's actions.
         self._refresh_tree()
         self.proxy.set_filter(self._combined(self.filters.current()))
@@ -251,15 +252,30 @@ class PlanView(QWidget):
         self._show_detail()
 
     def apply_rows(self, data: PlanData, rows: Sequence[ActionRow], removed: set[int]) -> None:
+        """Rows changed, or (after unlocking) the rest of the plan arrived: in place, keeping selection and scroll."""
+        was_complete = self.data is None or self.data.complete
         self.data = data
         self.model.update_rows(rows, removed)
+        if data.complete and not was_complete:
+            self._offer_choices()
         self._refresh_tree()
+        if self._pending_selection is not None and self.select_action(self._pending_selection):
+            self._pending_selection = None
         self._update_count()
         self._show_detail()
+
+    def _offer_choices(self) -> None:
+        data = self.data
+        if data is None:
+            return
+        # While rows are arriving every person is offered; then only those who lead an action.
+        lead_ids = {pid for r in data.rows for pid in r.lead_ids} if data.complete else None
+        self.filters.set_choices(data.scheme, data.people, data.organisations, data.pathways, lead_ids)
 
     def clear(self) -> None:
         """Forget the plan's data (locking): nothing of it stays on screen or in the models."""
         self.data = None
+        self._pending_selection = None
         self.model.clear()
         self.navigator.model.removeRows(0, self.navigator.model.rowCount())
         self.detail.show_row(None, self.model.scheme)
@@ -267,7 +283,7 @@ class PlanView(QWidget):
     def _refresh_tree(self) -> None:
         if self.data is None:
             return
-        self.navigator.set_tree(self.data.plan.title, self.data.tree(), self.data.scheme, len(self.data.rows))
+        self.navigator.set_tree(self.data.plan.title, self.data.tree(), self.data.scheme, self.data.total_actions)
 
     # ---- filtering
 
@@ -284,6 +300,11 @@ class PlanView(QWidget):
         self._update_count()
 
     def _update_count(self, *_: object) -> None:
+        if self.data is not None and not self.data.complete:
+            # No count of the rows read so far passes for the plan's: say that the rest are coming.
+            self.filters.count.setText(f"Loading actions… {self.model.rowCount():,} of {self.data.total_actions:,}")
+            self.no_match.setVisible(False)
+            return
         self.filters.set_count(self.proxy.rowCount(), self.model.rowCount())
         self.no_match.setVisible(self.proxy.rowCount() == 0 and self.model.rowCount() > 0)
 
@@ -322,9 +343,14 @@ class PlanView(QWidget):
         return self.proxy.row_at(rows[0].row()) if rows else None
 
     def select_action(self, action_id: int) -> bool:
+        """Select the action (False if it is not shown); one whose row has not arrived yet is selected when it
+        does."""
         row = self.proxy.proxy_row_of(action_id)
         if row is None:
+            if self.data is not None and not self.data.complete and self.model.position_of(action_id) is None:
+                self._pending_selection = action_id
             return False
+        self._pending_selection = None
         self.table.selectRow(row)
         self.table.scrollTo(self.proxy.index(row, 0))
         return True

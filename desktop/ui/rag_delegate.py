@@ -69,8 +69,16 @@ def rag_pixmap(status: RagStatus | None, height: int = 18, device_ratio: float =
 
 def rag_icon(status: RagStatus | None, height: int = 18) -> QIcon:
     app = QApplication.instance()
-    ratio = app.devicePixelRatio() if isinstance(app, QApplication) else 1.0
-    return QIcon(rag_pixmap(status, height, max(1.0, ratio)))
+    ratio = max(1.0, app.devicePixelRatio() if isinstance(app, QApplication) else 1.0)
+    # One icon per status, size, scale and font: a plan's navigator asks for hundreds of the same few chips.
+    key = (status, height, ratio, QApplication.font().key())
+    found = _ICONS.get(key)
+    if found is None:
+        found = _ICONS[key] = QIcon(rag_pixmap(status, height, ratio))
+    return found
+
+
+_ICONS: dict[tuple[RagStatus | None, int, float, str], QIcon] = {}
 
 
 def describe(status: RagStatus | None) -> str:
