@@ -17,7 +17,8 @@ UI = Path(__file__).resolve().parents[2] / "desktop" / "ui"
 VIEWS = ("plan_view", "dashboard", "people_view", "quarters_view", "my_actions", "meetings_view", "profiles_view",
          "indicators_view", "detail_panel", "navigator", "filter_bar", "widgets", "unlock")
 DIALOGS = ("forms", "returns_dialog", "export_update_dialog", "spreadsheet_export", "import_wizard", "verify_dialog",
-           "update_dialog", "dialog_base", "dialog_service")
+           "update_dialog", "dialog_base", "dialog_service", "action_editor")
+WINDOW = ("main_window", "commands")
 
 
 def store_access(path: Path) -> list[str]:
@@ -42,7 +43,7 @@ def store_access(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("module", VIEWS + DIALOGS)
+@pytest.mark.parametrize("module", VIEWS + DIALOGS + WINDOW)
 def test_no_sessions_or_queries_in_screens_and_dialogs(module: str) -> None:
     assert store_access(UI / f"{module}.py") == []
 
