@@ -28,7 +28,8 @@ class Need(Flag):
 
     NOTHING = 0
     STORE = auto()  # a store is open (unlocked)
-    IDLE = auto()  # no background task is running
+    IDLE = auto()  # no task is running: the store is free
+    VIEWS = auto()  # no task the window waits for is running: the views are usable (rows may still be arriving)
     PLAN = auto()  # a plan's data is loaded
     SELECTION = auto()  # an action is selected in the plan or My actions table
     NODE = auto()  # an objective or priority is selected in the navigator
@@ -41,6 +42,7 @@ class Need(Flag):
 
 USABLE = Need.STORE | Need.IDLE  # the store is open and free
 READY = USABLE | Need.PLAN  # ... and a plan is loaded
+VIEWING = Need.STORE | Need.PLAN | Need.VIEWS  # a plan is shown (rows may still be arriving): the table's own commands
 
 
 def enabled(needs: Need, state: Need) -> bool:
@@ -119,8 +121,8 @@ TABLE: tuple[Command | Submenu, ...] = (
             tip="Add a priority to the selected objective"),
     Command("edit_node", "edit", 2, "Edit objective or priorit&y…", READY | Need.NODE,
             tip="Edit the objective or priority selected in the navigator"),
-    Command("find", "edit", 3, "&Find", READY, "search", ("Ctrl+F",), "Search the action table"),
-    Command("clear_filters", "edit", 3, "C&lear filters", READY, "filter-clear", ("Ctrl+Shift+F",),
+    Command("find", "edit", 3, "&Find", VIEWING, "search", ("Ctrl+F",), "Search the action table"),
+    Command("clear_filters", "edit", 3, "C&lear filters", VIEWING, "filter-clear", ("Ctrl+Shift+F",),
             "Show every action again"),
     # ---- View
     Command("view_plan", "view", 1, "&Plan", USABLE, "plan", ("Ctrl+1",), _SCREEN_TIP.format("Plan"),

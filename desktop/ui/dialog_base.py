@@ -590,7 +590,7 @@ class TaskDialog(QDialog):
         if self._running:
             self.cancel_button.setEnabled(False)
             self.status.setText("Stopping at the next step…")
-            self.runner.cancel()
+            self.runner.cancel(background=False)
 
     def _on_progress(self, fraction: float, status: str) -> None:
         if not self._running:

@@ -206,7 +206,7 @@ class MainWindow(QMainWindow):
         self.task_bar.setTextVisible(False)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("cancel_task")
-        self.cancel_button.clicked.connect(self.runner.cancel)
+        self.cancel_button.clicked.connect(self._cancel_task)
         for widget in (self.task_label, self.task_bar, self.cancel_button):
             widget.hide()
         status.addWidget(self.actor_button)
@@ -232,6 +232,7 @@ class MainWindow(QMainWindow):
         w.actor_changed.connect(self._on_actor_changed)
         r = self.runner
         r.busy_changed.connect(self._on_runner_busy_changed)
+        r.blocking_changed.connect(self._on_runner_blocking_changed)
         r.progress_changed.connect(self._on_runner_progress_changed)
         r.task_started.connect(self.task_label.setText)
         r.error.connect(lambda title, exc: self._show_error(title.rstrip("…"), exc))
@@ -264,7 +265,7 @@ class MainWindow(QMainWindow):
             lambda oid: self._open_form(organisation_dialog(self.workspace, self.undo, self, oid)))
         p.action_activated.connect(self.edit_action)
         # Enabling: last, so that each signal's own handler above has run when the commands are re-enabled.
-        for signal in (w.opened, w.closed, w.plan_loaded, w.rows_changed, w.changed, r.busy_changed,
+        for signal in (w.opened, w.closed, w.plan_loaded, w.rows_changed, w.changed, r.busy_changed, r.blocking_changed,
                        pv.selection_changed, pv.navigator.scope_changed,
                        my.table.selectionModel().selectionChanged, self.undo.indexChanged):
             signal.connect(self._on_state_changed)
@@ -487,10 +488,18 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ busy state
 
+    def _on_runner_blocking_changed(self, blocking: bool) -> None:
+        """A task the window must wait for: the views, menus and toolbar wait too. A background task (the rest of
+        the rows after unlocking) leaves them usable; the commands that need the store stay off (Need.IDLE)."""
+        self.views.setEnabled(not blocking)
+        self.menuBar().setEnabled(not blocking)
+        self.toolbar.setEnabled(not blocking)
+        self.cancel_button.setVisible(self.runner.busy and self.runner.cancellable)
+
+    def _cancel_task(self) -> None:
+        self.runner.cancel(background=False)  # the rows still arriving are not what the user is cancelling
+
     def _on_runner_busy_changed(self, busy: bool) -> None:
-        self.views.setEnabled(not busy)
-        self.menuBar().setEnabled(not busy)
-        self.toolbar.setEnabled(not busy)
         for widget in (self.task_label, self.task_bar):
             widget.setVisible(busy)
         self.cancel_button.setVisible(busy and self.runner.cancellable)
@@ -549,9 +558,17 @@ class MainWindow(QMainWindow):
         if action_id is not None:
             self.edit_action(action_id)
 
+    def _store_free(self) -> bool:
+        """Whether the store is free for a dialog that reads it; when a background task (the rows still arriving
+        after unlocking) holds it, the status bar says so and the caller waits. Blocking tasks disable the views."""
+        if not self.runner.busy:
+            return True
+        self.statusBar().showMessage(f"{self.runner.current_title.rstrip('…')}: try again when it finishes.", 4000)
+        return False
+
     def edit_action(self, action_id: int) -> None:
         data = self.workspace.data
-        if data is None:
+        if data is None or not self._store_free():
             return
         editor = ActionEditor(self.workspace, self.undo, self)
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -640,6 +657,8 @@ class MainWindow(QMainWindow):
             self.record_update(action_id)
 
     def record_update(self, action_id: int) -> None:
+        if not self._store_free():
+            return
         queue = self.my_actions.awaiting_ids() if self.current_view() == VIEW_MINE else self.plan_view.awaiting_ids()
         self._start_updates([action_id, *[i for i in queue if i != action_id]], action_id)
 
@@ -803,6 +822,7 @@ class MainWindow(QMainWindow):
         facts = {
             Need.STORE: is_open,
             Need.IDLE: not self.runner.busy,
+            Need.VIEWS: not self.runner.blocking,
             Need.PLAN: data is not None,
             Need.SELECTION: self._selected_action() is not None,
             Need.NODE: any(node is not None for node in self.plan_view.navigator.scope()),

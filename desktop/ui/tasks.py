@@ -2,8 +2,11 @@
 
 A single worker thread (a ``QThreadPool`` of one) runs tasks in order, so work that touches the store is serialised:
 the store has one SQLCipher connection, and while a task runs the UI is in a busy state and does not touch the store
-itself (``busy_changed`` tells the window to disable its views). Each task gets a :class:`TaskState` for progress and
-cancellation; results and errors come back on the main thread, through the callbacks given to :meth:`TaskRunner.run`.
+itself (``busy_changed``). Most tasks also block the window (``blocking_changed`` tells it to disable its views); a
+*background* task (the rest of a plan's rows after unlocking) leaves the views usable while it runs.
+
+Each task gets a :class:`TaskState` for progress and cancellation; results and errors come back on the main thread,
+through the callbacks given to :meth:`TaskRunner.run`.
 
 Work functions take plain data and never touch widgets.
 """
@@ -59,6 +62,7 @@ class Task(Generic[T]):
     on_error: Callable[[BaseException], None] | None
     cancellable: bool
     state: TaskState
+    background: bool = False
     done: bool = field(default=False)
 
 
@@ -93,6 +97,8 @@ class TaskRunner(QObject):
 
     Signals:
         busy_changed(bool): a task started (True) or the last queued task ended (False).
+        blocking_changed(bool): a task that is not a background task was queued (True), or the last such task ended
+            (False): the window disables its views while one is queued.
         progress_changed(float, str): progress of the running task, 0…1, and what it is doing.
         task_started(str): the title of the task that started.
         idle(): nothing is running or queued any more.
@@ -100,6 +106,7 @@ class TaskRunner(QObject):
     """
 
     busy_changed = Signal(bool)
+    blocking_changed = Signal(bool)
     progress_changed = Signal(float, str)
     task_started = Signal(str)
     idle = Signal()
@@ -125,12 +132,18 @@ class TaskRunner(QObject):
         return bool(self._tasks)
 
     @property
+    def blocking(self) -> bool:
+        """A task other than a background one is queued or running (the window waits for it)."""
+        return any(not t.background for t in self._tasks.values())
+
+    @property
     def current_title(self) -> str:
         return self._current_title
 
     @property
     def cancellable(self) -> bool:
-        return any(t.cancellable for t in self._tasks.values())
+        """A task the user waits for can be cancelled (the Cancel button); background tasks are not offered."""
+        return any(t.cancellable and not t.background for t in self._tasks.values())
 
     def run(
         self,
@@ -140,18 +153,23 @@ class TaskRunner(QObject):
         *,
         title: str = "Working…",
         cancellable: bool = True,
+        background: bool = False,
     ) -> Task[T]:
         """Queue ``fn`` on the worker; ``on_result``/``on_error`` run on the main thread when it ends.
 
-        A cancelled task ends with ``on_error(Cancelled())`` (or quietly when there is no ``on_error``)."""
+        A cancelled task ends with ``on_error(Cancelled())`` (or quietly when there is no ``on_error``). A
+        ``background`` task still keeps the store busy, but leaves the window's views usable."""
         task_id = self._next_id
         self._next_id += 1
-        task: Task[T] = Task(task_id, title, fn, on_result, on_error, cancellable, TaskState(self._relay, task_id))
-        was_busy = self.busy
+        task: Task[T] = Task(task_id, title, fn, on_result, on_error, cancellable, TaskState(self._relay, task_id),
+                             background)
+        was_busy, was_blocking = self.busy, self.blocking
         self._tasks[task_id] = task
         self._current_title = title
         if not was_busy:
             self.busy_changed.emit(True)
+        if not was_blocking and self.blocking:
+            self.blocking_changed.emit(True)
         self.task_started.emit(title)
         if self._inline:
             _Runnable(task, self._relay).run()
@@ -159,10 +177,11 @@ class TaskRunner(QObject):
             self._pool.start(_Runnable(task, self._relay))
         return task
 
-    def cancel(self) -> None:
-        """Ask every queued and running task to stop at its next check."""
+    def cancel(self, *, background: bool = True) -> None:
+        """Ask every queued and running task to stop at its next check (locking, quitting); with
+        ``background=False``, only the tasks the user is waiting for (the Cancel button)."""
         for task in self._tasks.values():
-            if task.cancellable:
+            if task.cancellable and (background or not task.background):
                 task.state.cancel()
 
     def wait(self, msecs: int = -1) -> bool:
@@ -188,6 +207,7 @@ class TaskRunner(QObject):
     def _deliver(self, task_id: int, result: object, exc: BaseException | None) -> None:
         """Hand a task's result (or failure) to its callbacks; a cancelled task ends with ``on_error(Cancelled())``,
         and a failure nobody handles is logged (by type) and announced on ``error``."""
+        was_blocking = self.blocking
         task = self._tasks.pop(task_id, None)
         if task is None:
             return
@@ -204,9 +224,11 @@ class TaskRunner(QObject):
                 log.error("task %r failed: %s", task.title, type(exc).__name__)
                 self.error.emit(task.title, exc)
         finally:
-            self._after(task)
+            self._after(was_blocking)
 
-    def _after(self, task: Task[Any]) -> None:
+    def _after(self, was_blocking: bool) -> None:
+        if was_blocking and not self.blocking:
+            self.blocking_changed.emit(False)
         if not self._tasks:
             self._current_title = ""
             self.busy_changed.emit(False)

@@ -277,7 +277,7 @@ class Workspace(QObject):
 
         # A failure is reported by the runner (and the plan stays partly loaded: counts keep refusing); a lock
         # cancels quietly.
-        self.runner.run(work, done, title="Loading actions…", cancellable=True)
+        self.runner.run(work, done, title="Loading actions…", cancellable=True, background=True)
 
     def load_plan(self, plan_id: int, on_done: Callable[[], None] | None = None) -> None:
         store = self.require_store()

@@ -86,6 +86,47 @@ def test_first_rows_show_before_the_rest_and_the_selection_survives(
     assert view.navigator.model.item(0, 1).text() == f"{len(full):,}"
 
 
+
+def test_the_first_rows_can_be_read_while_the_rest_arrive_and_store_work_waits(
+    qtbot: QtBot, threaded_window: MainWindow, demo_store_path: Path, passphrase: str, streaming: int
+) -> None:
+    """While the rest of the rows load, the table is not greyed out: it scrolls, selects and filters; the commands
+    that need the store wait, a double-click on a row says why it waits, and Cancel is not offered (locking is)."""
+    w, view = threaded_window, threaded_window.plan_view
+    seen: dict[str, object] = {}
+
+    def on_progress(_: float, status: str) -> None:  # the worker's first word on the rest of the rows
+        if not status.startswith("Loading actions…") or seen:
+            return
+        seen.update(views=w.views.isEnabled(), table=view.table.isEnabled(), menus=w.menuBar().isEnabled(),
+                    toolbar=w.toolbar.isEnabled(), progress=w.task_bar.isVisibleTo(w),
+                    cancel=w.cancel_button.isVisibleTo(w), loading=w.workspace.loading,
+                    commands={key: w.commands[key].isEnabled()
+                              for key in ("find", "clear_filters", "lock", "record_update", "new_action", "refresh")})
+        view.select_action(view.model.rows()[1].id)
+        w.record_update(view.model.rows()[1].id)  # a double-click on a row, while the rows arrive
+        seen.update(message=w.statusBar().currentMessage(), dialog=w.update_dialog)
+
+    w.runner.progress_changed.connect(on_progress)
+    w.start(demo_store_path)
+    w.show()
+    with qtbot.waitSignal(w.workspace.loaded, timeout=TIMEOUT):
+        _enter(qtbot, w, passphrase)
+    qtbot.waitUntil(lambda: not w.runner.busy, timeout=TIMEOUT)
+
+    assert seen["loading"] is True  # observed while the rows were still arriving
+    assert seen["views"] is True and seen["table"] is True and seen["menus"] is True and seen["toolbar"] is True
+    assert seen["progress"] is True and seen["cancel"] is False
+    assert seen["commands"] == {"find": True, "clear_filters": True, "lock": True, "record_update": False,
+                                "new_action": False, "refresh": False}
+    assert seen["dialog"] is None and seen["message"] == "Loading actions: try again when it finishes."
+    assert w.views.isEnabled() and w.commands["record_update"].isEnabled() and w.commands["refresh"].isEnabled()
+    assert not w.task_bar.isVisibleTo(w)
+    w.record_update(view.current_action_id())  # once every row is in, the same gesture opens the update
+    assert w.update_dialog is not None
+    w.update_dialog.reject()
+
+
 def test_counts_wait_for_every_row_and_equal_the_services_counts(
     qtbot: QtBot, threaded_window: MainWindow, settings: Settings, demo_store_path: Path, passphrase: str,
     streaming: int,

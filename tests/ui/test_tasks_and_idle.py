@@ -69,6 +69,39 @@ def test_errors_arrive_on_the_main_thread(qtbot: QtBot) -> None:
     assert blocker.args[0] == "Broken" and isinstance(blocker.args[1], IndexError)
 
 
+
+def test_a_background_task_keeps_the_store_busy_but_does_not_block_and_is_not_the_cancel_buttons(
+    qtbot: QtBot,
+) -> None:
+    runner = TaskRunner()
+    release = threading.Event()
+    blocking: list[bool] = []
+    runner.blocking_changed.connect(blocking.append)
+    outcome: list[object] = []
+
+    def rows(state: TaskState) -> str:
+        release.wait(5)
+        state.check()
+        return "rows"
+
+    runner.run(rows, outcome.append, on_error=outcome.append, title="Loading actions…", background=True)
+    assert runner.busy and not runner.blocking and not runner.cancellable and blocking == []
+    runner.run(lambda state: "saved", outcome.append, outcome.append, title="Saving")  # queued behind the rows
+    assert runner.blocking and runner.cancellable and blocking == [True]
+    runner.cancel(background=False)  # the Cancel button: the rows carry on
+    with qtbot.waitSignal(runner.idle, timeout=5000):
+        release.set()
+    assert outcome[0] == "rows" and isinstance(outcome[1], Cancelled)
+    assert blocking == [True, False] and not runner.busy
+
+    release.clear()
+    runner.run(rows, outcome.append, on_error=outcome.append, title="Loading actions…", background=True)
+    runner.cancel()  # locking: every task stops, background ones too
+    with qtbot.waitSignal(runner.idle, timeout=5000):
+        release.set()
+    assert isinstance(outcome[2], Cancelled) and blocking == [True, False]
+
+
 def test_cancel(qtbot: QtBot) -> None:
     runner = TaskRunner()
     started = threading.Event()
