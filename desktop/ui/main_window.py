@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
         w.actor_changed.connect(self._on_actor_changed)
         r = self.runner
         r.busy_changed.connect(self._on_runner_busy_changed)
-        r.blocking_changed.connect(self._on_runner_blocking_changed)
+        r.blocking_changed.connect(self._show_runner_state)
         r.progress_changed.connect(self._on_runner_progress_changed)
         r.task_started.connect(self.task_label.setText)
         r.error.connect(lambda title, exc: self._show_error(title.rstrip("…"), exc))
@@ -488,21 +488,23 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ busy state
 
-    def _on_runner_blocking_changed(self, blocking: bool) -> None:
-        """A task the window must wait for: the views, menus and toolbar wait too. A background task (the rest of
-        the rows after unlocking) leaves them usable; the commands that need the store stay off (Need.IDLE)."""
-        self.views.setEnabled(not blocking)
+    def _show_runner_state(self, *_: object) -> None:
+        """While a task the window waits for runs, the views, menus and toolbar wait too. A background task (the
+        rest of the rows after unlocking) leaves them usable, except the screens that wait for every row (all but
+        the plan's table); the commands that need the store stay off (Need.IDLE)."""
+        busy, blocking = self.runner.busy, self.runner.blocking
+        self.views.setEnabled(not blocking and (not busy or self.current_view() == VIEW_PLAN))
         self.menuBar().setEnabled(not blocking)
         self.toolbar.setEnabled(not blocking)
-        self.cancel_button.setVisible(self.runner.busy and self.runner.cancellable)
+        for widget in (self.task_label, self.task_bar):
+            widget.setVisible(busy)
+        self.cancel_button.setVisible(busy and self.runner.cancellable)
 
     def _cancel_task(self) -> None:
         self.runner.cancel(background=False)  # the rows still arriving are not what the user is cancelling
 
     def _on_runner_busy_changed(self, busy: bool) -> None:
-        for widget in (self.task_label, self.task_bar):
-            widget.setVisible(busy)
-        self.cancel_button.setVisible(busy and self.runner.cancellable)
+        self._show_runner_state()
         self.task_bar.setRange(0, 0)
         if not busy:
             self._refresh_view(self.current_view())

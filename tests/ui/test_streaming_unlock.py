@@ -127,6 +127,32 @@ def test_the_first_rows_can_be_read_while_the_rest_arrive_and_store_work_waits(
     w.update_dialog.reject()
 
 
+
+def test_a_screen_that_waits_for_every_row_is_not_usable_while_they_arrive(
+    qtbot: QtBot, threaded_window: MainWindow, settings: Settings, demo_store_path: Path, passphrase: str,
+    streaming: int,
+) -> None:
+    """Only the plan's table reads rows as they arrive: on the People screen (shown again after unlocking), its
+    buttons, whose forms read the store, wait with the screen."""
+    settings.set(LAST_VIEW, "people")
+    w = threaded_window
+    seen: dict[str, bool] = {}
+
+    def on_progress(_: float, status: str) -> None:
+        if status.startswith("Loading actions…") and not seen:
+            seen.update(people=w.current_view() == "people", add=w.people.add_person.isEnabled(),
+                        menus=w.menuBar().isEnabled())
+
+    w.runner.progress_changed.connect(on_progress)
+    w.start(demo_store_path)
+    w.show()
+    with qtbot.waitSignal(w.workspace.loaded, timeout=TIMEOUT):
+        _enter(qtbot, w, passphrase)
+    qtbot.waitUntil(lambda: not w.runner.busy, timeout=TIMEOUT)
+    assert seen == {"people": True, "add": False, "menus": True}
+    assert w.people.add_person.isEnabled()
+
+
 def test_counts_wait_for_every_row_and_equal_the_services_counts(
     qtbot: QtBot, threaded_window: MainWindow, settings: Settings, demo_store_path: Path, passphrase: str,
     streaming: int,
